@@ -1,0 +1,21 @@
+/**
+ * The one seam between the store and a database. Two engines implement it with the same SQL:
+ * a Postgres server through `pg`, and embedded Postgres (PGlite) in a local directory.
+ */
+export interface SqlExecutor {
+  /** Runs one parameterised statement (`$1`, `$2`, …) and returns its rows. */
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+}
+
+export interface SqlEngine extends SqlExecutor {
+  /** `postgres` for a server reached through `pg`, `pglite` for the embedded engine. */
+  readonly kind: 'postgres' | 'pglite';
+  /** Where the data lives, for messages and `xcom status` (no password). */
+  readonly description: string;
+  /** Runs a script of several statements with no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Closes what the engine owns (a pool it built, the embedded database); never a pool the user passed. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,25 @@
+/**
+ * Where values at or above the inline threshold live. Keys are content-addressed by the caller
+ * (see `object-key.ts`), so writing the same key twice writes the same bytes.
+ */
+export interface ObjectStore {
+  /** Human-readable location for messages and `xcom status`, e.g. `s3://bucket/prefix` or `file:///var/xcom`. */
+  readonly description: string;
+  /** Writes `body` under `key`. Large bodies are streamed in parts; the buffer is never copied whole. */
+  put(key: string, body: Buffer): Promise<void>;
+  /** Reads the whole object. Throws `ObjectNotFoundError` when the key does not exist. */
+  get(key: string): Promise<Buffer>;
+  exists(key: string): Promise<boolean>;
+  /** Removes the object; a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Lists objects whose key starts with `prefix` (used to reconcile orphans). */
+  list(prefix: string): AsyncIterable<ObjectInfo>;
+  /** Releases clients and sockets the store owns. */
+  close(): Promise<void>;
+}
+
+export interface ObjectInfo {
+  key: string;
+  sizeBytes: number;
+  lastModified: Date;
+}
