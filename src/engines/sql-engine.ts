@@ -5,6 +5,8 @@
 export interface SqlExecutor {
   /** Runs one parameterised statement (`$1`, `$2`, …) and returns its rows. */
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Runs a script of several statements with no parameters (migrations). */
+  exec(sql: string): Promise<void>;
 }
 
 export interface SqlEngine extends SqlExecutor {
@@ -12,8 +14,6 @@ export interface SqlEngine extends SqlExecutor {
   readonly kind: 'postgres' | 'pglite';
   /** Where the data lives, for messages and `xcom status` (no password). */
   readonly description: string;
-  /** Runs a script of several statements with no parameters (migrations). */
-  exec(sql: string): Promise<void>;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Closes what the engine owns (a pool it built, the embedded database); never a pool the user passed. */
