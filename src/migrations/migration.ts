@@ -1,0 +1,9 @@
+/** One versioned schema change, compiled from `sql/NNNNNN_name.sql`. */
+export interface Migration {
+  readonly id: number;
+  readonly name: string;
+  /** Code that predates a breaking migration must refuse to run against a database that has it. */
+  readonly breaking: boolean;
+  /** The script, with `:XCOM_SCHEMA` standing for the quoted schema name. */
+  readonly sql: string;
+}
