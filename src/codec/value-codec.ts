@@ -1,0 +1,109 @@
+import { types } from 'node:util';
+import { XComConfigError, XComError, XComIntegrityError } from '../errors';
+import { compressIfSmaller, type CompressionPolicy, decompress, DEFAULT_COMPRESS_ABOVE_BYTES } from './compression';
+import { sha256Hex } from './digest';
+import type { EncodedValue, ValueFormat, ValueLocation } from './encoded-value';
+import { formatEncoding, parseEncoding } from './encoding';
+import { fromJsonText, toJsonText } from './json-value';
+import { describeLocation } from './location';
+
+export { parseEncoding, type ParsedEncoding } from './encoding';
+
+/**
+ * Turns values into stored bytes and back: the seam users override, like Airflow's
+ * `BaseXCom.serialize_value` / `deserialize_value`.
+ */
+export interface ValueCodec {
+  /** Serializes (and maybe compresses) a value. Throws XComSerializationError for values with no stored form. */
+  encode(value: unknown, location?: ValueLocation): Promise<EncodedValue>;
+  /**
+   * Reverses {@link encode}: decompresses per `encoding`, checks `digest` (the hex SHA-256 `encode` returned),
+   * then parses. Throws XComIntegrityError for an unknown encoding, corrupt or tampered bytes.
+   */
+  decode(stored: Buffer, encoding: string, digest: string, location?: ValueLocation): Promise<unknown>;
+}
+
+export interface ValueCodecOptions {
+  /** Default `gzip`. Compression is kept only when it makes the stored bytes smaller. */
+  readonly compression?: 'gzip' | 'br' | 'none';
+  /** Values serializing to fewer bytes are never compressed. Default 1024. */
+  readonly compressAboveBytes?: number;
+}
+
+/**
+ * The default codec. A top-level Uint8Array or Buffer is stored as raw bytes (format `bytes`, read back as a
+ * Buffer) so large binary values do not grow by base64's third; everything else is UTF-8 JSON from toJsonText.
+ * `sizeBytes` and `digest` describe the serialized bytes before compression.
+ */
+export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
+  const policy = compressionPolicy(options);
+  return {
+    async encode(value, location) {
+      const { format, bytes } = serialize(value, location);
+      const digest = sha256Hex(bytes);
+      const stored = await compressIfSmaller(bytes, policy);
+      return {
+        bytes: stored.bytes,
+        encoding: formatEncoding(format, stored.compression),
+        sizeBytes: bytes.length,
+        digest,
+      };
+    },
+
+    async decode(stored, encoding, digest, location) {
+      const where = describeLocation(location);
+      let parsed;
+      try {
+        parsed = parseEncoding(encoding);
+      } catch (error) {
+        throw new XComIntegrityError(`Cannot read ${where}: ${(error as Error).message}`, { cause: error });
+      }
+      let bytes = stored;
+      if (parsed.compression) {
+        try {
+          bytes = await decompress(stored, parsed.compression);
+        } catch (error) {
+          throw new XComIntegrityError(
+            `Cannot decompress ${where} (encoding ${encoding}): ${(error as Error).message}. The stored bytes are corrupt.`,
+            { cause: error },
+          );
+        }
+      }
+      const actual = sha256Hex(bytes);
+      if (actual !== digest.toLowerCase()) {
+        throw new XComIntegrityError(
+          `Digest mismatch for ${where}: expected sha256 ${digest}, got ${actual}. ` +
+            `The stored bytes were changed or corrupted after they were written.`,
+        );
+      }
+      if (parsed.format === 'bytes') return bytes;
+      try {
+        return fromJsonText(bytes.toString('utf8'));
+      } catch (error) {
+        if (error instanceof XComError) throw error;
+        throw new XComIntegrityError(`Cannot parse ${where} as XCom JSON: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+    },
+  };
+}
+
+function serialize(value: unknown, location?: ValueLocation): { format: ValueFormat; bytes: Buffer } {
+  // A copy: compression runs later on the thread pool, and the caller may reuse its buffer meanwhile.
+  if (types.isUint8Array(value)) return { format: 'bytes', bytes: Buffer.from(value) };
+  return { format: 'json', bytes: Buffer.from(toJsonText(value, location), 'utf8') };
+}
+
+function compressionPolicy(options: ValueCodecOptions): CompressionPolicy {
+  const { compression = 'gzip', compressAboveBytes = DEFAULT_COMPRESS_ABOVE_BYTES } = options;
+  if (compression !== 'gzip' && compression !== 'br' && compression !== 'none') {
+    throw new XComConfigError(`Invalid XCom compression ${JSON.stringify(compression)}: use 'gzip', 'br' or 'none'.`);
+  }
+  if (!Number.isInteger(compressAboveBytes) || compressAboveBytes < 0) {
+    throw new XComConfigError(
+      `Invalid compressAboveBytes ${String(compressAboveBytes)}: use a whole number of bytes, 0 or more.`,
+    );
+  }
+  return { algorithm: compression, compressAboveBytes };
+}
