@@ -20,6 +20,9 @@ create table :XCOM_SCHEMA.entries (
   map_index       integer     not null default -1 check (map_index >= -1),
   key             text        not null check (key <> ''),
   attempt         integer     not null check (attempt >= 0),
+  -- Orders writes: a row is replaced only by a write with the same or a higher fence. Tasks use the attempt's
+  -- scheduled time, which grows across retries and across re-runs after a workflow reset.
+  fence           bigint      not null,
   temporal_run_id text,
   activity_type   text,
   size_bytes      bigint      not null,
@@ -46,6 +49,7 @@ create table :XCOM_SCHEMA.ledger (
   map_index       integer     not null,
   key             text        not null,
   attempt         integer     not null,
+  fence           bigint      not null,
   temporal_run_id text,
   digest          text,
   size_bytes      bigint,

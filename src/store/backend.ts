@@ -1,0 +1,35 @@
+import type { XComIdentity } from './identity';
+import type {
+  ClearScope,
+  GetManyOptions,
+  LedgerRecord,
+  SetResult,
+  XComFilter,
+  XComRecord,
+  XComWrite,
+} from './types';
+
+/**
+ * What the plugin needs from storage, in the spirit of Airflow's `BaseXCom` (set, get, get_many, delete, clear;
+ * purge is part of delete). `XComStore` is the built-in implementation; implement this to keep XComs elsewhere.
+ * To change only how values become bytes (Airflow's `serialize_value`/`deserialize_value`), pass your own
+ * `ValueCodec` to `XComStore` instead; to change only where large values live, pass your own `ObjectStore`.
+ */
+export interface XComBackend {
+  /** Upserts one entry, fenced by attempt. */
+  set(write: XComWrite): Promise<SetResult>;
+  /** Upserts many entries in one transaction: all become visible together, or none does. */
+  commit(writes: readonly XComWrite[]): Promise<SetResult[]>;
+  /** One entry with its value, or undefined. */
+  get(identity: XComIdentity): Promise<XComRecord | undefined>;
+  /** Entries matching Airflow's `get_many` filters, newest logical date first. */
+  getMany(filter: XComFilter, options?: GetManyOptions): Promise<XComRecord[]>;
+  count(filter: XComFilter): Promise<number>;
+  /** Removes one entry and its object; false when there was none. */
+  delete(identity: XComIdentity): Promise<boolean>;
+  /** Removes every entry of a task (or one mapped instance) or of a whole run; returns how many. */
+  clear(scope: ClearScope): Promise<number>;
+  /** The attempt ledger of one entry or of a task/run, oldest first. */
+  ledger(scope: XComIdentity | ClearScope): Promise<LedgerRecord[]>;
+  close(): Promise<void>;
+}

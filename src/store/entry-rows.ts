@@ -1,0 +1,85 @@
+import type { LedgerRecord, XComEntryMeta } from './types';
+
+/** Columns selected for an entry; `e` is `entries`, `r` its `dag_runs` row. */
+export const ENTRY_COLUMNS = `e.dag_id, e.run_id, e.task_id, e.map_index, e.key, e.attempt, e.fence, e.temporal_run_id,
+  e.activity_type, r.logical_date, e.size_bytes, e.stored_bytes, e.digest, e.encoding, e.object_key,
+  e.created_at, e.updated_at`;
+
+export interface EntryRow {
+  dag_id: string;
+  run_id: string;
+  task_id: string;
+  map_index: number;
+  key: string;
+  attempt: number;
+  fence: number;
+  temporal_run_id: string | null;
+  activity_type: string | null;
+  logical_date: Date | null;
+  size_bytes: number;
+  stored_bytes: number;
+  digest: string;
+  encoding: string;
+  object_key: string | null;
+  inline_value?: Buffer | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export function entryMetaFromRow(row: EntryRow): XComEntryMeta {
+  return {
+    dagId: row.dag_id,
+    runId: row.run_id,
+    taskId: row.task_id,
+    mapIndex: row.map_index,
+    key: row.key,
+    attempt: row.attempt,
+    fence: Number(row.fence),
+    temporalRunId: row.temporal_run_id,
+    activityType: row.activity_type,
+    logicalDate: row.logical_date,
+    sizeBytes: Number(row.size_bytes),
+    storedBytes: Number(row.stored_bytes),
+    digest: row.digest,
+    encoding: row.encoding,
+    objectKey: row.object_key,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface LedgerRow {
+  id: number;
+  dag_id: string;
+  run_id: string;
+  task_id: string;
+  map_index: number;
+  key: string;
+  attempt: number;
+  fence: number;
+  temporal_run_id: string | null;
+  digest: string | null;
+  size_bytes: number | null;
+  object_key: string | null;
+  outcome: LedgerRecord['outcome'];
+  recorded_at: Date;
+}
+
+export function ledgerRecordFromRow(row: LedgerRow): LedgerRecord {
+  return {
+    id: Number(row.id),
+    dagId: row.dag_id,
+    runId: row.run_id,
+    taskId: row.task_id,
+    mapIndex: row.map_index,
+    key: row.key,
+    attempt: row.attempt,
+    fence: Number(row.fence),
+    temporalRunId: row.temporal_run_id,
+    digest: row.digest,
+    sizeBytes: row.size_bytes === null ? null : Number(row.size_bytes),
+    objectKey: row.object_key,
+    outcome: row.outcome,
+    recordedAt: row.recorded_at,
+  };
+}

@@ -1,0 +1,102 @@
+import type { ResolvedIdentity, XComIdentity } from './identity';
+
+/** One value to record, with who wrote it. */
+export interface XComWrite extends XComIdentity {
+  readonly value: unknown;
+  /**
+   * The task attempt that produced the value (Temporal's `activityInfo().attempt`, from 1). A write from an older
+   * attempt never replaces one from a newer attempt. Writes from outside a task (tools, tests) use 0.
+   */
+  readonly attempt: number;
+  /**
+   * Orders writes to one entry: a write replaces the entry only if its fence is at least the stored one.
+   * @default attempt. Tasks pass the attempt's scheduled time in ms, which also orders re-runs after a reset.
+   */
+  readonly fence?: number;
+  /** Temporal run id of the workflow execution (a DAG run survives continue-as-new; this records which run wrote). */
+  readonly temporalRunId?: string;
+  readonly activityType?: string;
+  /** The DAG run's logical date; `includePriorDates` orders by it. Recorded once per run. */
+  readonly logicalDate?: Date;
+}
+
+/** Everything stored about an entry except its value. */
+export interface XComEntryMeta extends ResolvedIdentity {
+  readonly attempt: number;
+  readonly fence: number;
+  readonly temporalRunId: string | null;
+  readonly activityType: string | null;
+  /** Logical date of the entry's DAG run, or null when the run has none. */
+  readonly logicalDate: Date | null;
+  /** Serialized size before compression. */
+  readonly sizeBytes: number;
+  /** Bytes actually stored (after compression). */
+  readonly storedBytes: number;
+  /** Hex SHA-256 of the serialized value. */
+  readonly digest: string;
+  /** `json`, `json+gzip`, `bytes`, … */
+  readonly encoding: string;
+  /** Key in the object store, or null when the value is inline in the row. */
+  readonly objectKey: string | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface XComRecord<T = unknown> extends XComEntryMeta {
+  readonly value: T;
+}
+
+/** Map indexes as one index, a list, or a half-open range `[start, stop)` like Python's `range`. */
+export type MapIndexFilter = number | readonly number[] | { readonly start: number; readonly stop: number };
+
+/** Airflow's `get_many` filters. A string filters with `=`, a list with `IN`. */
+export interface XComFilter {
+  readonly dagIds?: string | readonly string[];
+  readonly runId?: string;
+  readonly taskIds?: string | readonly string[];
+  readonly mapIndexes?: MapIndexFilter;
+  readonly key?: string;
+  /**
+   * Also return entries of earlier runs: those whose run's logical date is at or before the cutoff, newest first.
+   * The cutoff is `asOf` when given, otherwise the logical date of `runId` in the DAG being read.
+   */
+  readonly includePriorDates?: boolean;
+  /** Cutoff for `includePriorDates`, typically the calling run's logical date when reading another DAG. */
+  readonly asOf?: Date;
+  readonly limit?: number;
+}
+
+export interface GetManyOptions {
+  /** Load values (objects are fetched from the object store). @default true */
+  readonly values?: boolean;
+}
+
+export interface SetResult {
+  readonly identity: ResolvedIdentity;
+  /** False when a newer attempt's value was already there (the write was fenced). */
+  readonly written: boolean;
+  /** Serialized size of the value written (what history thresholds compare against). */
+  readonly sizeBytes: number;
+  readonly digest: string;
+}
+
+/** A task, a whole run, or one mapped instance of a task to clear. */
+export interface ClearScope {
+  readonly dagId: string;
+  readonly runId: string;
+  readonly taskId?: string;
+  readonly mapIndex?: number;
+}
+
+/** One line of the attempt ledger: what an attempt wrote and whether it won. */
+export interface LedgerRecord extends ResolvedIdentity {
+  readonly id: number;
+  readonly attempt: number;
+  readonly fence: number;
+  readonly temporalRunId: string | null;
+  readonly digest: string | null;
+  readonly sizeBytes: number | null;
+  readonly objectKey: string | null;
+  readonly outcome: 'written' | 'fenced' | 'deleted';
+  readonly recordedAt: Date;
+}

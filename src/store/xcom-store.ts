@@ -1,0 +1,250 @@
+import { createValueCodec, type ValueCodec } from '../codec/value-codec';
+import type { SqlEngine } from '../engines/sql-engine';
+import { XComIdentityError, XComIntegrityError, XComObjectNotFoundError } from '../errors';
+import { DEFAULT_SCHEMA, quoteSchema } from '../migrations/schema-name';
+import type { ObjectStore } from '../objects/object-store';
+import type { XComBackend } from './backend';
+import { commitParams, commitStatement, type CommitRow } from './commit-statement';
+import { ENTRY_COLUMNS, entryMetaFromRow, ledgerRecordFromRow, type EntryRow, type LedgerRow } from './entry-rows';
+import { FILTER_ORDER, filterSql } from './filter-sql';
+import { formatIdentity, resolveIdentity, type XComIdentity } from './identity';
+import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from './limits';
+import { mapLimited } from './map-limited';
+import { prepareEntry, type PlacedEntry } from './prepare-entry';
+import { scopeSql } from './scope-sql';
+import type {
+  ClearScope,
+  GetManyOptions,
+  LedgerRecord,
+  SetResult,
+  XComEntryMeta,
+  XComFilter,
+  XComRecord,
+  XComWrite,
+} from './types';
+
+export interface XComStoreOptions {
+  /** The database: `createPostgresEngine(…)` or the embedded engine. The store closes it on `close()`. */
+  readonly engine: SqlEngine;
+  /** Where values at or above the inline threshold go. The store closes it on `close()`. */
+  readonly objectStore: ObjectStore;
+  /** How values become bytes. @default createValueCodec() (JSON with extra types, gzip when it pays) */
+  readonly codec?: ValueCodec;
+  /** @default 'xcom' */
+  readonly schema?: string;
+  /** Serialized size at which a value leaves the row for the object store. @default 49152 (48 KiB, Airflow's) */
+  readonly inlineThresholdBytes?: number;
+  /** Serialized size above which a write fails. @default 536870912 (512 MiB) */
+  readonly maxValueBytes?: number;
+  /** Parallel object uploads and downloads per call. @default 8 */
+  readonly objectConcurrency?: number;
+}
+
+/**
+ * The built-in XCom backend: rows in Postgres (server or embedded), large values in an object store. An object is
+ * always written before the row that points to it, and verified by digest whenever it is read.
+ */
+export class XComStore implements XComBackend {
+  readonly engine: SqlEngine;
+  readonly objectStore: ObjectStore;
+  readonly schema: string;
+  readonly inlineThresholdBytes: number;
+  readonly maxValueBytes: number;
+  readonly #codec: ValueCodec;
+  readonly #quoted: string;
+  readonly #concurrency: number;
+  #closed = false;
+
+  constructor(options: XComStoreOptions) {
+    this.engine = options.engine;
+    this.objectStore = options.objectStore;
+    this.schema = options.schema ?? DEFAULT_SCHEMA;
+    this.#quoted = quoteSchema(this.schema);
+    this.inlineThresholdBytes = options.inlineThresholdBytes ?? DEFAULT_INLINE_THRESHOLD_BYTES;
+    this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
+    this.#codec = options.codec ?? createValueCodec();
+    this.#concurrency = options.objectConcurrency ?? 8;
+  }
+
+  async set(write: XComWrite): Promise<SetResult> {
+    const [result] = await this.commit([write]);
+    return result!;
+  }
+
+  async commit(writes: readonly XComWrite[]): Promise<SetResult[]> {
+    if (writes.length === 0) return [];
+    writes.forEach(assertAttempt);
+    const placed = await Promise.all(writes.map((w) => prepareEntry(w, this.#codec, this)));
+    assertNoDuplicates(placed);
+    const uploads = placed.filter((p) => p.upload);
+    const entries = placed.map((p) => p.entry);
+    let rows: CommitRow[];
+    try {
+      // Objects first: a row must never point at an object that is not there yet.
+      await mapLimited(uploads, this.#concurrency, (p) => this.objectStore.put(p.entry.objectKey!, p.upload!));
+      rows = await this.engine.query<CommitRow>(commitStatement(this.#quoted), commitParams(entries));
+    } catch (err) {
+      // All or nothing: no row was written, so the objects this call uploaded must not outlive it.
+      await this.#deleteUnreferencedObjects(uploads.map((p) => p.entry.objectKey)).catch(() => undefined);
+      throw err;
+    }
+    await this.#collectReplacedObjects(entries.map((e, i) => ({ entry: e, row: rows[i]! })));
+    return rows.map((row, i) => {
+      const entry = entries[i]!;
+      return { identity: entry.identity, written: row.written, sizeBytes: entry.sizeBytes, digest: entry.digest };
+    });
+  }
+
+  async get(identity: XComIdentity): Promise<XComRecord | undefined> {
+    const id = resolveIdentity(identity);
+    const rows = await this.engine.query<EntryRow>(
+      `select ${ENTRY_COLUMNS}, e.inline_value from ${this.#quoted}.entries e
+         join ${this.#quoted}.dag_runs r using (dag_id, run_id)
+        where e.dag_id = $1 and e.run_id = $2 and e.task_id = $3 and e.map_index = $4 and e.key = $5`,
+      [id.dagId, id.runId, id.taskId, id.mapIndex, id.key],
+    );
+    return rows[0] ? this.#withValue(rows[0]) : undefined;
+  }
+
+  async getMany(filter: XComFilter, options: GetManyOptions = {}): Promise<XComRecord[]> {
+    const { where, params } = filterSql(this.#quoted, filter);
+    const limit = filter.limit === undefined ? '' : `limit ${positiveInteger('limit', filter.limit)}`;
+    const withValues = options.values ?? true;
+    const rows = await this.engine.query<EntryRow>(
+      `select ${ENTRY_COLUMNS}${withValues ? ', e.inline_value' : ''} from ${this.#quoted}.entries e
+         join ${this.#quoted}.dag_runs r using (dag_id, run_id) ${where} ${FILTER_ORDER} ${limit}`,
+      params,
+    );
+    if (!withValues) return rows.map((row) => ({ ...entryMetaFromRow(row), value: undefined }));
+    return mapLimited(rows, this.#concurrency, (row) => this.#withValue(row));
+  }
+
+  async count(filter: XComFilter): Promise<number> {
+    const { where, params } = filterSql(this.#quoted, filter);
+    const [row] = await this.engine.query<{ n: number }>(
+      `select count(*)::int as n from ${this.#quoted}.entries e
+         join ${this.#quoted}.dag_runs r using (dag_id, run_id) ${where}`,
+      params,
+    );
+    return row?.n ?? 0;
+  }
+
+  async delete(identity: XComIdentity): Promise<boolean> {
+    const id = resolveIdentity(identity);
+    const removed = await this.#deleteWhere(
+      'dag_id = $1 and run_id = $2 and task_id = $3 and map_index = $4 and key = $5',
+      [id.dagId, id.runId, id.taskId, id.mapIndex, id.key],
+    );
+    return removed > 0;
+  }
+
+  async clear(scope: ClearScope): Promise<number> {
+    const { where, params } = scopeSql(scope);
+    return this.#deleteWhere(where, params);
+  }
+
+  async ledger(scope: XComIdentity | ClearScope): Promise<LedgerRecord[]> {
+    const { where, params } = scopeSql(scope);
+    const rows = await this.engine.query<LedgerRow>(
+      `select * from ${this.#quoted}.ledger where ${where} order by id`,
+      params,
+    );
+    return rows.map(ledgerRecordFromRow);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.allSettled([this.engine.close(), this.objectStore.close()]);
+  }
+
+  /** Deletes rows, records the deletions in the ledger, then removes objects no row points at any more. */
+  async #deleteWhere(where: string, params: unknown[]): Promise<number> {
+    const rows = await this.engine.query<{ object_key: string | null }>(
+      `with removed as (
+         delete from ${this.#quoted}.entries where ${where}
+           returning dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, digest, size_bytes,
+                   object_key),
+       ledger as (
+         insert into ${this.#quoted}.ledger (dag_id, run_id, task_id, map_index, key, attempt, fence,
+           temporal_run_id, digest, size_bytes, object_key, outcome)
+         select dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, digest, size_bytes,
+                object_key, 'deleted' from removed)
+       select object_key from removed`,
+      params,
+    );
+    await this.#deleteUnreferencedObjects(rows.map((r) => r.object_key));
+    return rows.length;
+  }
+
+  /** After a commit: objects of replaced values, and objects uploaded by writes that lost to a newer attempt. */
+  async #collectReplacedObjects(results: { entry: PlacedEntry['entry']; row: CommitRow }[]): Promise<void> {
+    const candidates = results.flatMap(({ entry, row }) => {
+      const stale = row.written ? row.previous_object_key : entry.objectKey;
+      return stale && stale !== (row.written ? entry.objectKey : row.previous_object_key) ? [stale] : [];
+    });
+    await this.#deleteUnreferencedObjects(candidates);
+  }
+
+  async #deleteUnreferencedObjects(keys: readonly (string | null)[]): Promise<void> {
+    const unique = [...new Set(keys.filter((k): k is string => k !== null))];
+    if (unique.length === 0) return;
+    // Checked just before deleting: an entry written meanwhile with the same content keeps its object.
+    const stillUsed = await this.engine.query<{ object_key: string }>(
+      `select distinct object_key from ${this.#quoted}.entries where object_key = any($1::text[])`,
+      [unique],
+    );
+    const used = new Set(stillUsed.map((r) => r.object_key));
+    await mapLimited(unique.filter((k) => !used.has(k)), this.#concurrency, (k) => this.objectStore.delete(k));
+  }
+
+  async #withValue(row: EntryRow): Promise<XComRecord> {
+    const meta = entryMetaFromRow(row);
+    const stored = row.object_key === null ? row.inline_value! : await this.#readObject(meta);
+    const value = await this.#codec.decode(stored, meta.encoding, meta.digest, meta);
+    return { ...meta, value };
+  }
+
+  async #readObject(meta: XComEntryMeta): Promise<Buffer> {
+    try {
+      return await this.objectStore.get(meta.objectKey!);
+    } catch (err) {
+      if (err instanceof XComObjectNotFoundError) {
+        throw new XComIntegrityError(
+          `XCom ${formatIdentity(meta)} points at object '${meta.objectKey}', which is missing from ` +
+            `${this.objectStore.description}`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+  }
+}
+
+function assertAttempt(write: XComWrite): void {
+  if (!Number.isInteger(write.attempt) || write.attempt < 0) {
+    throw new XComIdentityError(
+      'attempt',
+      `XCom ${formatIdentity(write)}: attempt must be an integer >= 0, got ${String(write.attempt)}`,
+    );
+  }
+}
+
+function assertNoDuplicates(placed: readonly PlacedEntry[]): void {
+  const seen = new Set<string>();
+  for (const { entry } of placed) {
+    const id = entry.identity;
+    const signature = JSON.stringify([id.dagId, id.runId, id.taskId, id.mapIndex, id.key]);
+    if (seen.has(signature)) {
+      throw new XComIdentityError('key', `XCom ${formatIdentity(id)} appears twice in one commit`);
+    }
+    seen.add(signature);
+  }
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new XComIdentityError(name, `XCom filter ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}

@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { uniqueRunId } from '../helpers/store-fixtures';
+import type { ConformanceContext } from './conformance';
+
+type Row = { dagId: string; runId: string; taskId: string; mapIndex: number; key: string };
+const shape = (records: readonly Row[]): string[] =>
+  records.map((r) => `${r.dagId}/${r.runId.replace(/-[0-9a-f]{10}$/, '')}/${r.taskId}[${r.mapIndex}]:${r.key}`);
+
+export function describeQueryConformance(ctx: () => ConformanceContext): void {
+  describe('queries', () => {
+    const dag = `conformance_queries_${randomBytes(3).toString('hex')}`;
+    const runId = uniqueRunId('q');
+
+    beforeAll(async () => {
+      const { store } = ctx();
+      await store.commit([
+        { dagId: dag, runId, taskId: 'extract', key: 'return_value', value: 'e', attempt: 1 },
+        { dagId: dag, runId, taskId: 'extract', key: 'rows', value: [1, 2], attempt: 1 },
+        ...[0, 1, 2, 3].map((mapIndex) => ({
+          dagId: dag,
+          runId,
+          taskId: 'mapped',
+          mapIndex,
+          key: 'return_value',
+          value: mapIndex * 10,
+          attempt: 1,
+        })),
+        { dagId: dag, runId, taskId: 'load', key: 'return_value', value: 'l', attempt: 1 },
+        { dagId: `${dag}_other`, runId, taskId: 'extract', key: 'return_value', value: 'other', attempt: 1 },
+      ]);
+    });
+
+    test('task ids as one or a list, and the key filter', async () => {
+      const { store } = ctx();
+      expect(shape(await store.getMany({ dagIds: dag, runId, taskIds: 'extract', key: 'rows' }))).toEqual([
+        `${dag}/q/extract[-1]:rows`,
+      ]);
+      const many = await store.getMany({ dagIds: dag, runId, taskIds: ['extract', 'load'], key: 'return_value' });
+      expect(shape(many).sort()).toEqual([`${dag}/q/extract[-1]:return_value`, `${dag}/q/load[-1]:return_value`]);
+      expect(await store.count({ dagIds: dag, runId })).toBe(7);
+      expect(await store.count({ runId, taskIds: 'extract', key: 'return_value' })).toBe(2);
+    });
+
+    test('dag ids as one or a list', async () => {
+      const { store } = ctx();
+      expect(await store.count({ dagIds: [dag, `${dag}_other`], runId, taskIds: 'extract', key: 'return_value' })).toBe(2);
+      const other = await store.getMany({ dagIds: `${dag}_other`, runId });
+      expect(other.map((r) => r.value)).toEqual(['other']);
+    });
+
+    test('map indexes as one, a list, or a range', async () => {
+      const { store } = ctx();
+      const values = async (mapIndexes: number | number[] | { start: number; stop: number }) =>
+        (await store.getMany({ dagIds: dag, runId, taskIds: 'mapped', mapIndexes }))
+          .map((r) => r.value as number)
+          .sort((a, b) => a - b);
+      expect(await values(2)).toEqual([20]);
+      expect(await values([0, 3])).toEqual([0, 30]);
+      expect(await values({ start: 1, stop: 3 })).toEqual([10, 20]);
+      expect(await values({ start: 2, stop: 2 })).toEqual([]);
+      expect(await store.count({ dagIds: dag, runId, mapIndexes: -1 })).toBe(3);
+    });
+
+    test('limit, and metadata-only reads', async () => {
+      const { store } = ctx();
+      expect(await store.getMany({ dagIds: dag, runId, limit: 2 })).toHaveLength(2);
+      const meta = await store.getMany({ dagIds: dag, runId, taskIds: 'extract' }, { values: false });
+      expect(meta.every((r) => r.value === undefined && r.digest.length === 64)).toBe(true);
+      await expect(store.getMany({ dagIds: dag, limit: 0 })).rejects.toThrow(/limit must be a positive integer/);
+    });
+
+    test('includePriorDates: earlier runs by logical date, newest first, scoped to the DAG read', async () => {
+      const { store } = ctx();
+      const priorDag = `${dag}_prior`;
+      const day = (d: number) => new Date(Date.UTC(2024, 0, d));
+      const runs = [
+        { runId: uniqueRunId('r1'), logicalDate: day(1) },
+        { runId: uniqueRunId('r3'), logicalDate: day(3) },
+        { runId: uniqueRunId('r2'), logicalDate: day(2) },
+        { runId: uniqueRunId('r4'), logicalDate: day(4) },
+      ];
+      for (const run of runs) {
+        await store.set({ dagId: priorDag, ...run, taskId: 'daily', key: 'total', value: run.runId, attempt: 1 });
+      }
+      // Another DAG reuses run 3's id with a later date: the cutoff must come from the DAG being read.
+      await store.set({ dagId: `${priorDag}_x`, runId: runs[1]!.runId, logicalDate: day(9), taskId: 't', key: 'k', value: 0, attempt: 1 });
+
+      const prior = await store.getMany({ dagIds: priorDag, runId: runs[1]!.runId, taskIds: 'daily', key: 'total', includePriorDates: true });
+      expect(prior.map((r) => r.value)).toEqual([runs[1]!.runId, runs[2]!.runId, runs[0]!.runId]);
+      expect(prior.map((r) => r.logicalDate?.toISOString())).toEqual([day(3), day(2), day(1)].map((d) => d.toISOString()));
+
+      const asOf = await store.getMany({ dagIds: priorDag, taskIds: 'daily', key: 'total', includePriorDates: true, asOf: day(2) });
+      expect(asOf.map((r) => r.value)).toEqual([runs[2]!.runId, runs[0]!.runId]);
+
+      const latest = await store.getMany({ dagIds: priorDag, taskIds: 'daily', includePriorDates: true, asOf: day(31), limit: 1 });
+      expect(latest.map((r) => r.value)).toEqual([runs[3]!.runId]);
+      const without = await store.getMany({ dagIds: priorDag, runId: runs[1]!.runId, taskIds: 'daily' });
+      expect(without.map((r) => r.value)).toEqual([runs[1]!.runId]);
+      await expect(store.getMany({ dagIds: priorDag, includePriorDates: true })).rejects.toThrow(/needs runId/);
+    });
+
+    test('the first logical date given for a run sticks', async () => {
+      const { store } = ctx();
+      const id = { dagId: dag, runId: uniqueRunId('ld'), taskId: 't', key: 'k' };
+      await store.set({ ...id, value: 1, attempt: 1 });
+      await store.set({ ...id, taskId: 'u', value: 1, attempt: 1, logicalDate: new Date('2024-05-05T00:00:00Z') });
+      await store.set({ ...id, taskId: 'v', value: 1, attempt: 1, logicalDate: new Date('2030-01-01T00:00:00Z') });
+      expect((await store.get(id))?.logicalDate?.toISOString()).toBe('2024-05-05T00:00:00.000Z');
+    });
+
+    test('keys with slashes, inline and as objects', async () => {
+      const { store } = ctx();
+      const runId = uniqueRunId();
+      const keys = ['a/b', '/leading', 'trailing/', 'deep/er/path/../x', '..', '.'];
+      for (const key of keys) {
+        await store.set({ dagId: dag, runId, taskId: 'slashes', key, value: key, attempt: 1 });
+        await store.set({ dagId: dag, runId, taskId: 'slashes_big', key, value: key.padEnd(store.inlineThresholdBytes, '#'), attempt: 1 });
+      }
+      for (const key of keys) {
+        expect((await store.get({ dagId: dag, runId, taskId: 'slashes', key }))?.value).toBe(key);
+        const big = await store.get({ dagId: dag, runId, taskId: 'slashes_big', key });
+        expect((big?.value as string).startsWith(key)).toBe(true);
+      }
+      expect(await store.count({ dagIds: dag, runId, key: 'a/b' })).toBe(2);
+    });
+
+    test('SQL metacharacters in ids, keys and values are stored verbatim', async () => {
+      const { store } = ctx();
+      const nasty = ["'; drop table xcom.entries; --", 'a%b_c', '$1 $2', 'back\\slash', 'quote"d', 'ünï😀'];
+      const runId = uniqueRunId();
+      for (const text of nasty) {
+        await store.set({ dagId: text, runId: `${runId}${text}`, taskId: text, key: text, value: { text }, attempt: 1 });
+      }
+      for (const text of nasty) {
+        const record = await store.get({ dagId: text, runId: `${runId}${text}`, taskId: text, key: text });
+        expect(record).toMatchObject({ dagId: text, taskId: text, key: text, value: { text } });
+        expect(await store.count({ dagIds: text, taskIds: text, key: text })).toBe(1);
+      }
+      // A LIKE-style pattern must not match: filters are equality, not patterns.
+      expect(await store.count({ dagIds: 'a%', taskIds: 'a%b_c' })).toBe(0);
+    });
+  });
+}

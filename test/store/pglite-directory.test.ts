@@ -1,0 +1,3 @@
+import { describeStoreConformance } from './conformance';
+
+describeStoreConformance('pglite', 'directory');
