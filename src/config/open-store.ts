@@ -1,0 +1,55 @@
+import { createValueCodec } from '../codec/value-codec';
+import { openEmbeddedEngine } from '../engines/open-embedded-store';
+import { createPostgresEngine } from '../engines/postgres-engine';
+import type { SqlEngine } from '../engines/sql-engine';
+import { migrate } from '../migrations/migrate';
+import { DirectoryObjectStore } from '../objects/directory-object-store';
+import type { ObjectStore } from '../objects/object-store';
+import { S3ObjectStore } from '../objects/s3-object-store';
+import { XComStore } from '../store/xcom-store';
+import type { StoreConfig } from './store-config';
+
+export interface OpenStoreOptions {
+  /** Apply pending migrations before returning. @default true */
+  readonly migrate?: boolean;
+  /** Embedded engine only: serve the store over the Postgres wire protocol so other processes can reach it. */
+  readonly shareEmbedded?: boolean;
+}
+
+/** Builds the engine, object store and codec a configuration describes, and the store over them. */
+export async function openXComStore(config: StoreConfig, options: OpenStoreOptions = {}): Promise<XComStore> {
+  const engine = await openEngine(config, options);
+  try {
+    if (options.migrate ?? true) await migrate(engine, { schema: config.schema });
+  } catch (err) {
+    await engine.close();
+    throw err;
+  }
+  return new XComStore({
+    engine,
+    objectStore: openObjectStore(config),
+    codec: createValueCodec({ compression: config.compression }),
+    schema: config.schema,
+    inlineThresholdBytes: config.inlineThresholdBytes,
+    maxValueBytes: config.maxValueBytes,
+  });
+}
+
+function openEngine(config: StoreConfig, options: OpenStoreOptions): Promise<SqlEngine> {
+  const db = config.database;
+  if (db.kind === 'postgres') return Promise.resolve(createPostgresEngine({ connectionString: db.connectionString }));
+  return openEmbeddedEngine({ dataDir: db.dataDir, share: options.shareEmbedded });
+}
+
+function openObjectStore(config: StoreConfig): ObjectStore {
+  const objects = config.objects;
+  if (objects.kind === 'directory') return new DirectoryObjectStore({ directory: objects.directory });
+  return new S3ObjectStore({
+    bucket: objects.bucket,
+    prefix: objects.prefix,
+    endpoint: objects.endpoint,
+    region: objects.region,
+    forcePathStyle: objects.forcePathStyle,
+    credentials: objects.credentials,
+  });
+}
