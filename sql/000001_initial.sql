@@ -54,8 +54,9 @@ create table :XCOM_SCHEMA.ledger (
   digest          text,
   size_bytes      bigint,
   object_key      text,
-  -- written: became the visible value; fenced: lost to a newer attempt; deleted: removed by delete/clear.
-  outcome         text        not null check (outcome in ('written', 'fenced', 'deleted')),
+  -- written: became the visible value; fenced: lost to a newer attempt; deleted: removed by delete/clear;
+  -- discarded: pushed by an attempt that failed, so never published.
+  outcome         text        not null check (outcome in ('written', 'fenced', 'deleted', 'discarded')),
   recorded_at     timestamptz not null default now()
 );
 create index ledger_by_entry on :XCOM_SCHEMA.ledger (dag_id, run_id, task_id, map_index, key, id);

@@ -1,8 +1,11 @@
 import type { XComIdentity } from './identity';
 import type {
   ClearScope,
+  DiscardedWrite,
   GetManyOptions,
   LedgerRecord,
+  MappedRange,
+  MappedScope,
   SetResult,
   XComFilter,
   XComRecord,
@@ -25,10 +28,17 @@ export interface XComBackend {
   /** Entries matching Airflow's `get_many` filters, newest logical date first. */
   getMany(filter: XComFilter, options?: GetManyOptions): Promise<XComRecord[]>;
   count(filter: XComFilter): Promise<number>;
+  /**
+   * A window of a task's mapped results in one run, by `map_index` ascending (rows with `map_index >= 0` only).
+   * Positions count existing rows, so lazy sequences can index and page without loading everything.
+   */
+  mapped(scope: MappedScope, range?: MappedRange): Promise<XComRecord[]>;
   /** Removes one entry and its object; false when there was none. */
   delete(identity: XComIdentity): Promise<boolean>;
   /** Removes every entry of a task (or one mapped instance) or of a whole run; returns how many. */
   clear(scope: ClearScope): Promise<number>;
+  /** Notes in the ledger what a failed attempt had pushed; nothing becomes visible. */
+  discard(writes: readonly DiscardedWrite[]): Promise<void>;
   /** The attempt ledger of one entry or of a task/run, oldest first. */
   ledger(scope: XComIdentity | ClearScope): Promise<LedgerRecord[]>;
   close(): Promise<void>;

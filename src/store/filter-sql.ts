@@ -80,5 +80,6 @@ function mapIndexClause(filter: MapIndexFilter, bind: (v: unknown) => string): s
       `map index range must have integer start <= stop, got {start: ${range.start}, stop: ${range.stop}}`,
     );
   }
-  return `e.map_index >= ${bind(range.start)} and e.map_index < ${bind(range.stop)}`;
+  // int8 so an open-ended range can stop past the last int4 index (`{ start: 0, stop: 2 ** 31 }`).
+  return `e.map_index >= ${bind(range.start)}::int8 and e.map_index < ${bind(range.stop)}::int8`;
 }

@@ -80,6 +80,25 @@ export interface SetResult {
   readonly digest: string;
 }
 
+/** The mapped results of one task under one key in one run: its rows with `map_index >= 0`. */
+export interface MappedScope {
+  readonly dagId: string;
+  readonly runId: string;
+  readonly taskId: string;
+  readonly key: string;
+}
+
+/**
+ * Positions among the rows that exist, by `map_index` ascending: position i is the i-th existing row, so a mapped
+ * instance that pushed nothing takes no position (as in Airflow's `LazyXComSequence`).
+ */
+export interface MappedRange {
+  /** @default 0 */
+  readonly offset?: number;
+  /** @default no limit */
+  readonly limit?: number;
+}
+
 /** A task, a whole run, or one mapped instance of a task to clear. */
 export interface ClearScope {
   readonly dagId: string;
@@ -97,6 +116,13 @@ export interface LedgerRecord extends ResolvedIdentity {
   readonly digest: string | null;
   readonly sizeBytes: number | null;
   readonly objectKey: string | null;
-  readonly outcome: 'written' | 'fenced' | 'deleted';
+  readonly outcome: 'written' | 'fenced' | 'deleted' | 'discarded';
   readonly recordedAt: Date;
+}
+
+/** What a failed attempt had pushed: recorded in the ledger only, never published. */
+export interface DiscardedWrite extends XComIdentity {
+  readonly attempt: number;
+  readonly fence?: number;
+  readonly temporalRunId?: string;
 }

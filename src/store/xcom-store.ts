@@ -7,15 +7,25 @@ import type { XComBackend } from './backend';
 import { commitParams, commitStatement, type CommitRow } from './commit-statement';
 import { ENTRY_COLUMNS, entryMetaFromRow, ledgerRecordFromRow, type EntryRow, type LedgerRow } from './entry-rows';
 import { FILTER_ORDER, filterSql } from './filter-sql';
-import { formatIdentity, resolveIdentity, type XComIdentity } from './identity';
+import {
+  assertId,
+  formatIdentity,
+  MAX_ID_LENGTH,
+  MAX_KEY_LENGTH,
+  resolveIdentity,
+  type XComIdentity,
+} from './identity';
 import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from './limits';
 import { mapLimited } from './map-limited';
 import { prepareEntry, type PlacedEntry } from './prepare-entry';
 import { scopeSql } from './scope-sql';
 import type {
   ClearScope,
+  DiscardedWrite,
   GetManyOptions,
   LedgerRecord,
+  MappedRange,
+  MappedScope,
   SetResult,
   XComEntryMeta,
   XComFilter,
@@ -129,6 +139,25 @@ export class XComStore implements XComBackend {
     return row?.n ?? 0;
   }
 
+  async mapped(scope: MappedScope, range: MappedRange = {}): Promise<XComRecord[]> {
+    assertId('dagId', scope.dagId, MAX_ID_LENGTH);
+    assertId('runId', scope.runId, MAX_ID_LENGTH);
+    assertId('taskId', scope.taskId, MAX_ID_LENGTH);
+    assertId('key', scope.key, MAX_KEY_LENGTH);
+    const offset = nonNegativeInteger('offset', range.offset ?? 0);
+    const limit = range.limit === undefined ? undefined : nonNegativeInteger('limit', range.limit);
+    if (limit === 0) return [];
+    // The primary key (dag_id, run_id, task_id, map_index, key) serves both the filter and the order.
+    const rows = await this.engine.query<EntryRow>(
+      `select ${ENTRY_COLUMNS}, e.inline_value from ${this.#quoted}.entries e
+         join ${this.#quoted}.dag_runs r using (dag_id, run_id)
+        where e.dag_id = $1 and e.run_id = $2 and e.task_id = $3 and e.key = $4 and e.map_index >= 0
+        order by e.map_index offset $5 ${limit === undefined ? '' : 'limit $6'}`,
+      [scope.dagId, scope.runId, scope.taskId, scope.key, offset, ...(limit === undefined ? [] : [limit])],
+    );
+    return mapLimited(rows, this.#concurrency, (row) => this.#withValue(row));
+  }
+
   async delete(identity: XComIdentity): Promise<boolean> {
     const id = resolveIdentity(identity);
     const removed = await this.#deleteWhere(
@@ -141,6 +170,27 @@ export class XComStore implements XComBackend {
   async clear(scope: ClearScope): Promise<number> {
     const { where, params } = scopeSql(scope);
     return this.#deleteWhere(where, params);
+  }
+
+  async discard(writes: readonly DiscardedWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    const ids = writes.map((w) => resolveIdentity(w));
+    const column = <T>(pick: (w: DiscardedWrite, i: number) => T): T[] => writes.map(pick);
+    await this.engine.query(
+      `insert into ${this.#quoted}.ledger (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, outcome)
+       select *, 'discarded' from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[],
+                                         $7::int8[], $8::text[])`,
+      [
+        column((_w, i) => ids[i]!.dagId),
+        column((_w, i) => ids[i]!.runId),
+        column((_w, i) => ids[i]!.taskId),
+        column((_w, i) => ids[i]!.mapIndex),
+        column((_w, i) => ids[i]!.key),
+        column((w) => w.attempt),
+        column((w) => w.fence ?? w.attempt),
+        column((w) => w.temporalRunId ?? null),
+      ],
+    );
   }
 
   async ledger(scope: XComIdentity | ClearScope): Promise<LedgerRecord[]> {
@@ -240,6 +290,13 @@ function assertNoDuplicates(placed: readonly PlacedEntry[]): void {
     }
     seen.add(signature);
   }
+}
+
+function nonNegativeInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new XComIdentityError(name, `XCom mapped ${name} must be an integer >= 0, got ${value}`);
+  }
+  return value;
 }
 
 function positiveInteger(name: string, value: number): number {

@@ -1,0 +1,2 @@
+// Every example task, registered by the demo and the worker.
+export * from './advanced-xcom-patterns';

@@ -1,0 +1,27 @@
+import type { WorkflowPullRequest, XComActivities } from '../src/common/xcom-activities';
+import type { XComRef } from '../src/common/xcom-ref';
+import { pullXCom } from '../src/pull';
+import { loadRef } from '../src/worker/resolve-refs';
+import { refifyingBackend } from '../src/worker/refifying-backend';
+import type { XComRuntime } from '../src/worker/runtime';
+
+/** The activities the plugin registers; workflow code calls them as local activities (see `temporal-xcom/workflow`). */
+export function createXComActivities(runtime: XComRuntime): XComActivities {
+  return {
+    async __xcom_pull(request: WorkflowPullRequest): Promise<unknown> {
+      // The result lands in workflow history: values at or above the threshold travel as refs.
+      const store = refifyingBackend(await runtime.store(), runtime.historyThresholdBytes);
+      const caller = {
+        dagId: request.dagId,
+        runId: request.runId,
+        taskId: request.dagId,
+        mapIndex: -1,
+        logicalDate: new Date(request.logicalDate),
+      };
+      return pullXCom(store, caller, request.options);
+    },
+    async __xcom_resolve(ref: XComRef): Promise<unknown> {
+      return loadRef(await runtime.store(), ref);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import type { XComRef } from '../common/xcom-ref';
+import { openXComStore } from '../config/open-store';
+import { storeConfigFromEnv, type StoreConfig } from '../config/store-config';
+import { pullXCom, type PullOptions } from '../pull';
+import type { XComBackend } from '../store/backend';
+import { RETURN_VALUE_KEY, type XComIdentity } from '../store/identity';
+import type { ClearScope, LedgerRecord, XComEntryMeta, XComFilter } from '../store/types';
+import { loadRef } from '../worker/resolve-refs';
+
+export interface XComClientOptions {
+  /** A backend you own, a configuration, or nothing to read the environment (as the worker does). */
+  readonly store?: XComBackend | StoreConfig;
+}
+
+/** Identity of one entry; `key` defaults to `return_value` and `mapIndex` to -1. */
+export type EntryAddress = Omit<XComIdentity, 'key'> & { readonly key?: string };
+
+/**
+ * Reads, lists and deletes XComs from outside any workflow: for applications, scripts and the CLI.
+ */
+export class XComClient {
+  private constructor(
+    readonly store: XComBackend,
+    private readonly ownsStore: boolean,
+  ) {}
+
+  static async open(options: XComClientOptions = {}): Promise<XComClient> {
+    const given = options.store;
+    if (given && typeof (given as XComBackend).commit === 'function') return new XComClient(given as XComBackend, false);
+    const store = await openXComStore((given as StoreConfig | undefined) ?? storeConfigFromEnv(), { migrate: false });
+    return new XComClient(store, true);
+  }
+
+  /** One value, or undefined when there is none. */
+  async get<T = unknown>(address: EntryAddress): Promise<T | undefined> {
+    return (await this.store.get({ ...address, key: address.key ?? RETURN_VALUE_KEY }))?.value as T | undefined;
+  }
+
+  /** Airflow 3's pull rules, for a given DAG run (`taskIds` is required: the caller is not a task). */
+  pull<T = unknown>(options: PullOptions & { dagId: string; runId: string; taskIds: string | readonly string[]; asOf?: Date }): Promise<T> {
+    const caller = { dagId: options.dagId, runId: options.runId, taskId: options.dagId, mapIndex: -1, logicalDate: options.asOf };
+    return pullXCom(this.store, caller, options) as Promise<T>;
+  }
+
+  /** Entries of a run (or any filter), without loading their values. */
+  async list(filter: XComFilter): Promise<XComEntryMeta[]> {
+    return this.store.getMany(filter, { values: false });
+  }
+
+  delete(address: EntryAddress): Promise<boolean> {
+    return this.store.delete({ ...address, key: address.key ?? RETURN_VALUE_KEY });
+  }
+
+  /** Removes every XCom of a run, or of one task (or mapped instance) in it. */
+  clear(scope: ClearScope): Promise<number> {
+    return this.store.clear(scope);
+  }
+
+  ledger(scope: ClearScope | XComIdentity): Promise<LedgerRecord[]> {
+    return this.store.ledger(scope);
+  }
+
+  /** The value behind an `XComRef` a workflow returned. */
+  resolve<T = unknown>(ref: XComRef): Promise<T> {
+    return loadRef(this.store, ref) as Promise<T>;
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsStore) await this.store.close();
+  }
+}

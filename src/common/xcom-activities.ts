@@ -1,0 +1,20 @@
+// Pure types shared by the sandbox (which calls these local activities) and the worker (which implements them).
+import type { PullOptions } from '../pull/pull-options';
+import type { XComRef } from './xcom-ref';
+
+/** Who asks for a pull from workflow code: the DAG run, with no task of its own. */
+export interface WorkflowPullRequest {
+  readonly dagId: string;
+  readonly runId: string;
+  /** ISO 8601; the cutoff for `includePriorDates`. */
+  readonly logicalDate: string;
+  readonly options: PullOptions;
+}
+
+/** The plugin's own activities, called by workflow code as local activities. */
+export interface XComActivities {
+  /** Airflow-shaped pull; values too large for history come back as `XComRef`s. */
+  __xcom_pull(request: WorkflowPullRequest): Promise<unknown>;
+  /** The value a ref stands for (it then sits in history: use it only for values that fit). */
+  __xcom_resolve(ref: XComRef): Promise<unknown>;
+}

@@ -1,0 +1,32 @@
+// Pure module: imported by sandboxed workflow code and by Node code alike. No imports.
+
+/**
+ * A small stand-in for an XCom value that is too large for workflow history. It names the entry and pins its
+ * content by digest; the activity interceptor turns it back into the value before a task runs.
+ */
+export interface XComRef {
+  readonly $xcomRef: 1;
+  readonly dagId: string;
+  readonly runId: string;
+  readonly taskId: string;
+  readonly mapIndex: number;
+  readonly key: string;
+  /** Serialized size of the value. */
+  readonly sizeBytes: number;
+  /** Hex SHA-256 of the serialized value: a resolved ref must match it. */
+  readonly digest: string;
+  /** Number of items when the value is an array. */
+  readonly length?: number;
+}
+
+/** A task result as the workflow sees it: the value, or a ref when the value was too large for history. */
+export type XComResult<T> = T | XComRef;
+
+export function isXComRef(value: unknown): value is XComRef {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { $xcomRef?: unknown }).$xcomRef === 1 &&
+    typeof (value as { digest?: unknown }).digest === 'string'
+  );
+}

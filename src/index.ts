@@ -1,0 +1,29 @@
+/**
+ * temporal-xcom: Apache Airflow's XCom for Temporal (Node side: plugin, activity API, client, store).
+ * Workflow code imports `temporal-xcom/workflow` instead.
+ * @module
+ */
+export { XComPlugin, type XComPluginOptions } from './plugin';
+export { xcom } from './worker/xcom-api';
+export type { TaskInstance } from './worker/task-instance';
+export { DEFAULT_HISTORY_THRESHOLD_BYTES } from './worker/runtime';
+export { XComClient, type XComClientOptions, type EntryAddress } from './client/xcom-client';
+export { isXComRef, type XComRef, type XComResult } from './common/xcom-ref';
+export type { TaskOptions } from './common/task-header';
+export type { PullOptions, LazyXComSequence } from './pull';
+
+export { XComStore, type XComStoreOptions } from './store/xcom-store';
+export type { XComBackend } from './store/backend';
+export type * from './store/types';
+export { RETURN_VALUE_KEY, type XComIdentity } from './store/identity';
+export { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from './store/limits';
+export { openXComStore, type OpenStoreOptions } from './config/open-store';
+export { storeConfigFromEnv, STORE_ENV_VARS, type StoreConfig } from './config/store-config';
+export { createPostgresEngine, type PostgresEngineOptions } from './engines/postgres-engine';
+export { createPgliteEngine, type PgliteEngineOptions } from './engines/pglite-engine';
+export { openEmbeddedEngine } from './engines/open-embedded-store';
+export type { SqlEngine, SqlExecutor } from './engines/sql-engine';
+export { migrate, schemaStatus, type MigrationResult, type SchemaStatus } from './migrations/migrate';
+export { S3ObjectStore, DirectoryObjectStore, type ObjectStore, type ObjectInfo } from './objects';
+export { createValueCodec, type ValueCodec } from './codec';
+export * from './errors';

@@ -1,0 +1,46 @@
+import { SimplePlugin } from '@temporalio/plugin';
+import type { WorkerOptions } from '@temporalio/worker';
+import { createXComActivities } from '../activities/xcom-activities';
+import { XComActivityInboundInterceptor } from './worker/activity-interceptor';
+import { XComRuntime, type XComRuntimeOptions } from './worker/runtime';
+
+export type XComPluginOptions = XComRuntimeOptions;
+
+/**
+ * Airflow's XCom for Temporal. Use the same instance on the Worker, on `bundleWorkflowCode` and on the Client:
+ * `plugins: [xcom]`. On a worker it records every activity's result as an XCom, gives activities `xcom.push` and
+ * `xcom.pull`, registers the activities workflow-side pulls use, and stamps task identity on scheduled activities.
+ */
+export class XComPlugin extends SimplePlugin {
+  readonly runtime: XComRuntime;
+
+  constructor(options: XComPluginOptions = {}) {
+    const runtime = new XComRuntime(options);
+    super({
+      name: 'temporal-xcom',
+      activities: createXComActivities(runtime),
+      workerInterceptors: {
+        workflowModules: [require.resolve('./workflow/interceptors')],
+        activity: [(context) => ({ inbound: new XComActivityInboundInterceptor(context, runtime) })],
+      },
+      runContext: (next) => runtime.whileWorkerRuns(next),
+    });
+    this.runtime = runtime;
+  }
+
+  override configureWorker(options: WorkerOptions): WorkerOptions {
+    // With Temporal's External Storage configured too, refs must take over before it would: a value is then
+    // stored once (as an XCom) and never again as an external payload. Temporal measures its own encoding of the
+    // value, which can differ a little from ours, hence the margin.
+    const external = options.dataConverter?.externalStorage?.payloadSizeThreshold;
+    if (external !== undefined) {
+      this.runtime.historyThresholdBytes = Math.min(this.runtime.historyThresholdBytes, Math.floor(external * 0.75));
+    }
+    return super.configureWorker(options);
+  }
+
+  /** The store the plugin's workers use (opened on first call). */
+  store() {
+    return this.runtime.store();
+  }
+}

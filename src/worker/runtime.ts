@@ -1,0 +1,72 @@
+import { openXComStore } from '../config/open-store';
+import { storeConfigFromEnv, type StoreConfig } from '../config/store-config';
+import type { XComBackend } from '../store/backend';
+
+/** Results whose serialized size reaches this go to the workflow as an `XComRef` (Temporal warns from 256 KiB). */
+export const DEFAULT_HISTORY_THRESHOLD_BYTES = 256 * 1024;
+
+export interface XComRuntimeOptions {
+  /**
+   * Where XComs live: a backend you built (you close it), a configuration, or nothing to read the environment
+   * (`DATABASE_URL`, `S3_*`, `XCOM_*`; embedded PGlite in ./.xcom when unset). The plugin opens a configured store
+   * once per process and closes it when the last worker using it stops.
+   */
+  readonly store?: XComBackend | StoreConfig;
+  /** @default 262144 (256 KiB) */
+  readonly historyThresholdBytes?: number;
+  /** Apply pending migrations when the store opens. @default true */
+  readonly migrate?: boolean;
+  /** Serve an embedded store over the Postgres wire protocol so the CLI and other processes can read it. @default true */
+  readonly shareEmbedded?: boolean;
+}
+
+/** The plugin's per-process state: one store, opened on first use and closed after the last worker stops. */
+export class XComRuntime {
+  historyThresholdBytes: number;
+  #store: Promise<XComBackend> | undefined;
+  #workers = 0;
+
+  constructor(readonly options: XComRuntimeOptions) {
+    this.historyThresholdBytes = options.historyThresholdBytes ?? DEFAULT_HISTORY_THRESHOLD_BYTES;
+  }
+
+  get ownsStore(): boolean {
+    return this.options.store === undefined || !isBackend(this.options.store);
+  }
+
+  store(): Promise<XComBackend> {
+    if (!this.#store) {
+      const given = this.options.store;
+      this.#store = isBackend(given)
+        ? Promise.resolve(given)
+        : openXComStore(given ?? storeConfigFromEnv(), {
+            migrate: this.options.migrate ?? true,
+            shareEmbedded: this.options.shareEmbedded ?? true,
+          });
+      // A failed open is retried on next use rather than cached forever.
+      this.#store.catch(() => (this.#store = undefined));
+    }
+    return this.#store;
+  }
+
+  /** Wraps a worker's run: the store stays open while any worker of this plugin runs. */
+  async whileWorkerRuns(run: () => Promise<void>): Promise<void> {
+    this.#workers += 1;
+    try {
+      await run();
+    } finally {
+      this.#workers -= 1;
+      if (this.#workers === 0) await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    const store = this.#store;
+    this.#store = undefined;
+    if (store && this.ownsStore) await (await store.catch(() => undefined))?.close();
+  }
+}
+
+function isBackend(value: XComBackend | StoreConfig | undefined): value is XComBackend {
+  return typeof value === 'object' && value !== null && typeof (value as XComBackend).commit === 'function';
+}

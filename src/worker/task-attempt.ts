@@ -1,0 +1,117 @@
+import type { Info } from '@temporalio/activity';
+import type { XComRef } from '../common/xcom-ref';
+import {
+  pendingOverlay,
+  pullMapped,
+  pullXCom,
+  type LazyXComSequence,
+  type PendingOverlay,
+  type PullCaller,
+  type PullOptions,
+} from '../pull';
+import type { XComBackend } from '../store/backend';
+import { assertId, MAX_KEY_LENGTH, RETURN_VALUE_KEY } from '../store/identity';
+import type { SetResult, XComWrite } from '../store/types';
+import { resultEntries } from './result-entries';
+import type { TaskInstance } from './task-instance';
+
+/**
+ * One attempt of one task instance. Pushes stay in memory until the attempt succeeds; then they and the return
+ * value are committed in one transaction, fenced by the attempt's scheduled time. A failed attempt publishes nothing.
+ */
+export class TaskAttempt {
+  readonly #pushes = new Map<string, unknown>();
+
+  constructor(
+    readonly store: XComBackend,
+    readonly task: TaskInstance,
+    readonly info: Info,
+    readonly historyThresholdBytes: number,
+  ) {}
+
+  get caller(): PullCaller {
+    const { dagId, runId, taskId, mapIndex, logicalDate } = this.task;
+    return { dagId, runId, taskId, mapIndex, logicalDate };
+  }
+
+  /** Records `value` under `key` for this task instance, visible to others once the attempt succeeds. */
+  push(key: string, value: unknown): void {
+    assertId('key', key, MAX_KEY_LENGTH);
+    this.#pushes.set(key, value);
+  }
+
+  pull(options: PullOptions = {}): Promise<unknown> {
+    return pullXCom(this.store, this.caller, options, this.#overlay);
+  }
+
+  pullMapped<T = unknown>(options: Parameters<typeof pullMapped>[2]): LazyXComSequence<T> {
+    return pullMapped<T>(this.store, this.caller, options);
+  }
+
+  /**
+   * Commits the attempt's pushes and result, and returns what the workflow should receive: the result itself, or
+   * an `XComRef` when its serialized size reaches the history threshold.
+   */
+  async complete(result: unknown): Promise<unknown> {
+    const fromResult = resultEntries(this.task, result);
+    const entries = new Map(this.#pushes);
+    for (const [key, value] of fromResult) entries.set(key, value);
+    if (entries.size === 0) return result;
+    const results = await this.store.commit([...entries].map(([key, value]) => this.#write(key, value)));
+    const returned = fromResult.length > 0 ? results.find((r) => r.identity.key === RETURN_VALUE_KEY) : undefined;
+    if (returned && returned.sizeBytes >= this.historyThresholdBytes) return refFor(returned, result);
+    return result;
+  }
+
+  /** Records the pushes of a failed attempt in the ledger as discarded. */
+  async discard(): Promise<void> {
+    const { dagId, runId, taskId, mapIndex } = this.task;
+    await this.store.discard(
+      [...this.#pushes.keys()].map((key) => ({
+        dagId,
+        runId,
+        taskId,
+        mapIndex,
+        key,
+        attempt: this.info.attempt,
+        fence: this.#fence,
+        temporalRunId: this.info.workflowExecution?.runId,
+      })),
+    );
+  }
+
+  // The attempt's scheduled time grows across retries and across re-runs after a reset: a late zombie attempt
+  // can never overwrite what a newer one committed.
+  get #fence(): number {
+    return this.info.currentAttemptScheduledTimestampMs || this.info.attempt;
+  }
+
+  #write(key: string, value: unknown): XComWrite {
+    const { dagId, runId, taskId, mapIndex, logicalDate } = this.task;
+    return {
+      dagId,
+      runId,
+      taskId,
+      mapIndex,
+      key,
+      value,
+      attempt: this.info.attempt,
+      fence: this.#fence,
+      temporalRunId: this.info.workflowExecution?.runId,
+      activityType: this.info.activityType,
+      logicalDate,
+    };
+  }
+
+  readonly #overlay: PendingOverlay = pendingOverlay(this.#pushes);
+}
+
+function refFor(written: SetResult, value: unknown): XComRef {
+  return {
+    $xcomRef: 1,
+    ...written.identity,
+    sizeBytes: written.sizeBytes,
+    digest: written.digest,
+    ...(Array.isArray(value) && { length: value.length }),
+  };
+}

@@ -1,0 +1,26 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { XComError } from '../errors';
+
+/** Errors retrying cannot fix: the same input would fail the same way. */
+const NON_RETRYABLE = new Set([
+  'XCOM_NOT_SERIALIZABLE',
+  'XCOM_TOO_LARGE',
+  'XCOM_INVALID_IDENTITY',
+  'XCOM_MULTIPLE_OUTPUTS',
+  'XCOM_INTEGRITY',
+]);
+
+/**
+ * Turns a library error into an ApplicationFailure whose `type` is the error's class name, so workflow code can
+ * branch on it across the sandbox; the ones retries cannot fix are non-retryable. Anything else (a database that
+ * is down, a network error) passes through and is retried by Temporal.
+ */
+export function toApplicationFailure(err: unknown): unknown {
+  if (!(err instanceof XComError)) return err;
+  return ApplicationFailure.create({
+    type: err.name,
+    message: err.message,
+    nonRetryable: NON_RETRYABLE.has(err.code),
+    cause: err,
+  });
+}

@@ -1,0 +1,26 @@
+import type { LazyXComSequence, PullOptions } from '../pull';
+import { currentAttempt } from './attempt-scope';
+import type { TaskInstance } from './task-instance';
+
+/**
+ * XCom operations for activity code, Airflow's `ti.xcom_push` / `ti.xcom_pull`. Valid inside an activity run by a
+ * worker with `XComPlugin`.
+ */
+export const xcom = {
+  /** Pushes `value` under `key`; it becomes visible to other tasks when this attempt succeeds. */
+  push(key: string, value: unknown): void {
+    currentAttempt('push').push(key, value);
+  },
+  /** Airflow 3's `xcom_pull`: `taskIds` omitted means this task; a missing value gives `default` (or null). */
+  pull<T = unknown>(options: PullOptions = {}): Promise<T> {
+    return currentAttempt('pull').pull(options) as Promise<T>;
+  },
+  /** The mapped results of a task as a lazy sequence ordered by map index (length, at, slice, iteration). */
+  pullMapped<T = unknown>(options: { taskId: string; key?: string; dagId?: string; runId?: string }): LazyXComSequence<T> {
+    return currentAttempt('pullMapped').pullMapped<T>(options);
+  },
+  /** The task instance this activity runs as. */
+  task(): TaskInstance {
+    return currentAttempt('task').task;
+  },
+};

@@ -1,0 +1,51 @@
+// Sandbox code: may import only @temporalio/workflow and src/common.
+import {
+  defaultPayloadConverter,
+  type ActivityInput,
+  type LocalActivityInput,
+  type Next,
+  type WorkflowOutboundCallsInterceptor,
+} from '@temporalio/workflow';
+import { isInternalActivity, TASK_HEADER, type TaskHeader } from '../common/task-header';
+import { currentDagRun } from './dag-run';
+import { currentTaskOptions, nextDefaultTaskId } from './task-scope';
+
+/**
+ * Stamps every activity a workflow schedules with its task identity. It calls `next` synchronously (no extra
+ * awaits), so installing it never changes the commands a workflow produces on replay.
+ */
+export class XComWorkflowOutboundInterceptor implements WorkflowOutboundCallsInterceptor {
+  scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>): Promise<unknown> {
+    return next(withTaskHeader(input, input.options.activityId));
+  }
+
+  scheduleLocalActivity(
+    input: LocalActivityInput,
+    next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>,
+  ): Promise<unknown> {
+    return next(withTaskHeader(input, undefined));
+  }
+}
+
+function withTaskHeader<T extends ActivityInput | LocalActivityInput>(input: T, activityId: string | undefined): T {
+  if (isInternalActivity(input.activityType)) return input;
+  const options = currentTaskOptions();
+  const mapIndex = options?.mapIndex ?? -1;
+  const taskId =
+    options?.taskId ??
+    activityId ??
+    // Mapped instances share their task id; only unmapped repeats get a suffix.
+    (mapIndex >= 0 ? input.activityType : nextDefaultTaskId(input.activityType));
+  const run = currentDagRun();
+  const header: TaskHeader = {
+    v: 1,
+    dagId: run.dagId,
+    runId: run.runId,
+    taskId,
+    mapIndex,
+    logicalDate: run.logicalDate.toISOString(),
+    ...(options?.multipleOutputs !== undefined && { multipleOutputs: options.multipleOutputs }),
+    ...(options?.doXComPush !== undefined && { doXComPush: options.doXComPush }),
+  };
+  return { ...input, headers: { ...input.headers, [TASK_HEADER]: defaultPayloadConverter.toPayload(header) } };
+}

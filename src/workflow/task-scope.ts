@@ -1,0 +1,28 @@
+// Sandbox code: may import only @temporalio/workflow and src/common.
+import { AsyncLocalStorage } from '@temporalio/workflow';
+import type { TaskOptions } from '../common/task-header';
+
+const scope = new AsyncLocalStorage<TaskOptions>();
+
+/**
+ * Runs `schedule` with task options for the activity it schedules:
+ * `await withTask({ taskId: 'extract' }, () => acts.extract())`.
+ * Without it, an activity's task id is its `activityId` when set, else its type (`extract`, `extract__1`, …).
+ */
+export function withTask<T>(options: TaskOptions, schedule: () => Promise<T>): Promise<T> {
+  return scope.run(options, schedule);
+}
+
+export function currentTaskOptions(): TaskOptions | undefined {
+  return scope.getStore();
+}
+
+// Per workflow execution (module state): how often each activity type got a default task id.
+const defaultIdsUsed = new Map<string, number>();
+
+/** `type` for the first unnamed call of an activity type in this run, then `type__1`, `type__2`… as Airflow does. */
+export function nextDefaultTaskId(activityType: string): string {
+  const used = defaultIdsUsed.get(activityType) ?? 0;
+  defaultIdsUsed.set(activityType, used + 1);
+  return used === 0 ? activityType : `${activityType}__${used}`;
+}

@@ -1,0 +1,2 @@
+// Every runnable workflow: the worker's `workflowsPath`.
+export * from './advanced-xcom-patterns';
