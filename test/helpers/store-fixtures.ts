@@ -10,6 +10,8 @@ import { DirectoryObjectStore } from '../../src/objects/directory-object-store';
 import type { ObjectStore } from '../../src/objects/object-store';
 import { S3ObjectStore } from '../../src/objects/s3-object-store';
 import { createTestDatabase } from './test-database';
+import type { StoreConfig } from '../../src/config/store-config';
+import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from '../../src/store/limits';
 
 /** Something a test opened and must release in afterAll. */
 export interface Opened<T> {
@@ -60,4 +62,25 @@ export function requiredEnv(name: string): string {
 /** A run id no other test uses, so tests sharing a store never see each other's entries. */
 export function uniqueRunId(label = 'run'): string {
   return `${label}-${randomBytes(5).toString('hex')}`;
+}
+
+/** A store configuration on a test database and the real MinIO (each caller gets its own key prefix). */
+export function testStoreConfig(databaseUrl: string, overrides: Partial<StoreConfig> = {}): StoreConfig {
+  return {
+    database: { kind: 'postgres', connectionString: databaseUrl },
+    objects: {
+      kind: 's3',
+      bucket: requiredEnv('S3_BUCKET'),
+      prefix: `test-${randomBytes(6).toString('hex')}`,
+      endpoint: requiredEnv('S3_ENDPOINT'),
+      region: process.env.S3_REGION ?? 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: requiredEnv('S3_ACCESS_KEY_ID'), secretAccessKey: requiredEnv('S3_SECRET_ACCESS_KEY') },
+    },
+    schema: 'xcom',
+    inlineThresholdBytes: DEFAULT_INLINE_THRESHOLD_BYTES,
+    maxValueBytes: DEFAULT_MAX_VALUE_BYTES,
+    compression: 'gzip',
+    ...overrides,
+  };
 }
