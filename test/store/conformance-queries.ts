@@ -61,6 +61,21 @@ export function describeQueryConformance(ctx: () => ConformanceContext): void {
       expect(await store.count({ dagIds: dag, runId, mapIndexes: -1 })).toBe(3);
     });
 
+    test('mapped: positions among existing mapped rows, by map index', async () => {
+      const { store } = ctx();
+      const scope = { dagId: dag, runId, taskId: 'mapped', key: 'return_value' };
+      const values = (records: readonly { value: unknown }[]) => records.map((r) => r.value);
+      expect(values(await store.mapped(scope))).toEqual([0, 10, 20, 30]);
+      expect(values(await store.mapped(scope, { offset: 1, limit: 2 }))).toEqual([10, 20]);
+      expect(values(await store.mapped(scope, { offset: 3 }))).toEqual([30]);
+      expect(await store.mapped(scope, { offset: 9 })).toEqual([]);
+      // The unmapped row is not a mapped result.
+      expect(await store.mapped({ ...scope, taskId: 'extract' })).toEqual([]);
+      expect(await store.count({ dagIds: dag, runId, taskIds: 'mapped', mapIndexes: { start: 0, stop: 2 ** 31 } })).toBe(4);
+      await expect(store.mapped({ ...scope, key: '' })).rejects.toThrow(/key/);
+      await expect(store.mapped(scope, { offset: -1 })).rejects.toThrow(/offset must be an integer >= 0/);
+    });
+
     test('limit, and metadata-only reads', async () => {
       const { store } = ctx();
       expect(await store.getMany({ dagIds: dag, runId, limit: 2 })).toHaveLength(2);
