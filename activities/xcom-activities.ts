@@ -1,5 +1,8 @@
 import type { WorkflowPullRequest, XComActivities } from '../src/common/xcom-activities';
+import type { ItemSource } from '../src/common/arg-refs';
 import type { XComRef } from '../src/common/xcom-ref';
+import { itemSourceLength } from '../src/worker/resolve-items';
+import { toApplicationFailure } from '../src/worker/to-application-failure';
 import { pullXCom } from '../src/pull';
 import { loadRef } from '../src/worker/resolve-refs';
 import { refifyingBackend } from '../src/worker/refifying-backend';
@@ -16,12 +19,19 @@ export function createXComActivities(runtime: XComRuntime): XComActivities {
         runId: request.runId,
         taskId: request.dagId,
         mapIndex: -1,
-        logicalDate: new Date(request.logicalDate),
+        logicalDate: request.logicalDate ? new Date(request.logicalDate) : undefined,
       };
       return pullXCom(store, caller, request.options);
     },
     async __xcom_resolve(ref: XComRef): Promise<unknown> {
       return loadRef(await runtime.store(), ref);
+    },
+    async __xcom_length(source: ItemSource): Promise<number> {
+      try {
+        return await itemSourceLength({ store: await runtime.store(), mapFunctions: runtime.mapFunctions }, source);
+      } catch (err) {
+        throw toApplicationFailure(err);
+      }
     },
   };
 }

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startServices } from '../services/start-services';
 import { XComPlugin } from '../src/plugin';
+import { EXAMPLE_DAGS } from '../workflows/dags';
 import { createExampleWorker } from './create-worker';
 import { DEMO_DAGS, pickDemoDag } from './demo-dags';
 import { printRunXComs } from './print-run-xcoms';
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   const services = await startServices({ temporal: true, s3: false, postgres: false });
   try {
     const address = services.env.TEMPORAL_ADDRESS!;
-    const plugin = new XComPlugin();
+    const plugin = new XComPlugin({ dags: EXAMPLE_DAGS });
     const nativeConnection = await NativeConnection.connect({ address });
     const connection = await Connection.connect({ address });
     try {
@@ -41,6 +42,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(`demo failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.stderr.write(`available DAGs: ${DEMO_DAGS.map((d) => d.dagId).join(', ')}\n`);
+  process.stderr.write(`available DAGs (--dag):\n${DEMO_DAGS.map((d) => `  ${d.dagId}  ${d.description}`).join('\n')}\n`);
   process.exitCode = 1;
 });

@@ -2,6 +2,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { STORE_ENV_VARS } from '../src/config/store-config';
 import { XComPlugin } from '../src/plugin';
+import { EXAMPLE_DAGS } from '../workflows/dags';
 import { createExampleWorker } from './create-worker';
 
 const WORKER_ENV_VARS: [string, string][] = [
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
   const taskQueue = process.env.XCOM_TASK_QUEUE ?? 'xcom';
   const connection = await NativeConnection.connect({ address });
-  const worker = await createExampleWorker({ connection, namespace, taskQueue, plugin: new XComPlugin() });
+  const worker = await createExampleWorker({ connection, namespace, taskQueue, plugin: new XComPlugin({ dags: EXAMPLE_DAGS }) });
   process.stderr.write(`temporal-xcom worker polling ${taskQueue} on ${address} (${namespace})\n`);
   // Worker.run resolves after SIGINT/SIGTERM: the SDK installs those handlers and drains in-flight tasks.
   await worker.run();

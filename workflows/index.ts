@@ -1,2 +1,4 @@
 // Every runnable workflow: the worker's `workflowsPath`.
 export * from './advanced-xcom-patterns';
+export * from './advanced-xcom-patterns-dag';
+export * from './xcom-taskflow-example';

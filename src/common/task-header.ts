@@ -16,6 +16,8 @@ export interface TaskHeader {
   readonly multipleOutputs?: boolean;
   /** False: do not record the return value (explicit pushes are still recorded). */
   readonly doXComPush?: boolean;
+  /** Return an `XComRef` for any recorded result, whatever its size (the DAG runner keeps only refs in history). */
+  readonly returnRef?: boolean;
 }
 
 /** Options a workflow gives one task instance. */
@@ -28,6 +30,8 @@ export interface TaskOptions {
   readonly multipleOutputs?: boolean;
   /** Airflow's `do_xcom_push`. @default true */
   readonly doXComPush?: boolean;
+  /** Return an `XComRef` for any recorded result, whatever its size; null when nothing was recorded. @default false */
+  readonly returnRef?: boolean;
 }
 
 /** Activities registered by the plugin itself: never recorded as XComs. */
@@ -35,6 +39,7 @@ export const INTERNAL_ACTIVITY_PREFIX = '__xcom_';
 export const PULL_ACTIVITY = '__xcom_pull';
 export const RESOLVE_ACTIVITY = '__xcom_resolve';
 export const PUSH_ACTIVITY = '__xcom_push';
+export const LENGTH_ACTIVITY = '__xcom_length';
 
 export function isInternalActivity(activityType: string): boolean {
   return activityType.startsWith(INTERNAL_ACTIVITY_PREFIX);

@@ -1,5 +1,6 @@
 // Pure types shared by the sandbox (which calls these local activities) and the worker (which implements them).
 import type { PullOptions } from '../pull/pull-options';
+import type { ItemSource } from './arg-refs';
 import type { XComRef } from './xcom-ref';
 
 /** Who asks for a pull from workflow code: the DAG run, with no task of its own. */
@@ -17,4 +18,6 @@ export interface XComActivities {
   __xcom_pull(request: WorkflowPullRequest): Promise<unknown>;
   /** The value a ref stands for (it then sits in history: use it only for values that fit). */
   __xcom_resolve(ref: XComRef): Promise<unknown>;
+  /** Length of a list held in the store (the DAG runner expands mapped tasks over it); fails for a non-list. */
+  __xcom_length(source: ItemSource): Promise<number>;
 }

@@ -25,7 +25,7 @@ export class XComActivityInboundInterceptor implements ActivityInboundCallsInter
     try {
       const store = await this.runtime.store();
       const attempt = new TaskAttempt(store, taskInstanceFor(input.headers, info), info, this.runtime.historyThresholdBytes);
-      const args = await resolveRefs(store, [...input.args]);
+      const args = await resolveRefs({ store, mapFunctions: this.runtime.mapFunctions }, [...input.args]);
       try {
         const result = await runInAttempt(attempt, () => next({ ...input, args }));
         return await attempt.complete(result);

@@ -1,7 +1,9 @@
+import { isXComItemRef, isXComLookup, isXComSequenceRef } from '../common/arg-refs';
 import { isXComRef, type XComRef } from '../common/xcom-ref';
 import { XComIntegrityError } from '../errors';
 import type { XComBackend } from '../store/backend';
 import { formatIdentity } from '../store/identity';
+import { resolveItem, type MapFunctions } from './resolve-items';
 
 /** The value a ref stands for; the entry must still hold the exact content the ref was made from. */
 export async function loadRef(store: XComBackend, ref: XComRef): Promise<unknown> {
@@ -18,28 +20,46 @@ export async function loadRef(store: XComBackend, ref: XComRef): Promise<unknown
   return record.value;
 }
 
+/** Where argument references are resolved: the store, and the map functions of registered DAGs. */
+export interface ResolveContext {
+  readonly store: XComBackend;
+  readonly mapFunctions: MapFunctions;
+}
+
 /**
- * Replaces every `XComRef` found in activity arguments (at any depth of arrays and plain objects) with its value,
- * so task functions receive real values while history holds only refs. Arguments without refs are returned as is.
+ * Replaces every reference in activity arguments — `XComRef`, lookups, mapped sequences and mapped items, at any
+ * depth of arrays and plain objects — with its value, so task functions receive real values while history holds
+ * only references. Arguments without references are returned as they are.
  */
-export async function resolveRefs(store: XComBackend, args: unknown[]): Promise<unknown[]> {
+export async function resolveRefs(context: ResolveContext, args: unknown[]): Promise<unknown[]> {
   if (!args.some(containsRef)) return args;
-  return Promise.all(args.map((arg) => resolveValue(store, arg)));
+  return Promise.all(args.map((arg) => resolveValue(context, arg)));
+}
+
+function isReference(value: unknown): boolean {
+  return isXComRef(value) || isXComLookup(value) || isXComSequenceRef(value) || isXComItemRef(value);
 }
 
 function containsRef(value: unknown): boolean {
-  if (isXComRef(value)) return true;
+  if (isReference(value)) return true;
   if (Array.isArray(value)) return value.some(containsRef);
   if (isPlainObject(value)) return Object.values(value).some(containsRef);
   return false;
 }
 
-async function resolveValue(store: XComBackend, value: unknown): Promise<unknown> {
-  if (isXComRef(value)) return loadRef(store, value);
+/** Resolves one value deeply; also used for items, which may themselves hold references. */
+export async function resolveValue(context: ResolveContext, value: unknown): Promise<unknown> {
+  if (isXComRef(value)) return loadRef(context.store, value);
+  if (isXComLookup(value)) return (await context.store.get(value))?.value ?? null;
+  if (isXComSequenceRef(value)) return (await context.store.mapped(value)).map((record) => record.value);
+  if (isXComItemRef(value)) {
+    const item = await resolveItem(context, value.source, value.index);
+    return value.merge ? { ...value.merge, ...(item as Record<string, unknown>) } : item;
+  }
   if (!containsRef(value)) return value;
-  if (Array.isArray(value)) return Promise.all(value.map((item) => resolveValue(store, item)));
+  if (Array.isArray(value)) return Promise.all(value.map((item) => resolveValue(context, item)));
   const entries = await Promise.all(
-    Object.entries(value as Record<string, unknown>).map(async ([k, v]) => [k, await resolveValue(store, v)] as const),
+    Object.entries(value as Record<string, unknown>).map(async ([k, v]) => [k, await resolveValue(context, v)] as const),
   );
   return Object.fromEntries(entries);
 }

@@ -1,6 +1,8 @@
 import { openXComStore } from '../config/open-store';
 import { storeConfigFromEnv, type StoreConfig } from '../config/store-config';
+import type { DagDefinition } from '../dag/define-dag';
 import type { XComBackend } from '../store/backend';
+import type { MapFunctions } from './resolve-items';
 
 /** Results whose serialized size reaches this go to the workflow as an `XComRef` (Temporal warns from 256 KiB). */
 export const DEFAULT_HISTORY_THRESHOLD_BYTES = 256 * 1024;
@@ -18,6 +20,8 @@ export interface XComRuntimeOptions {
   readonly migrate?: boolean;
   /** Serve an embedded store over the Postgres wire protocol so the CLI and other processes can read it. @default true */
   readonly shareEmbedded?: boolean;
+  /** DAGs whose `.map(fn)` functions tasks on this worker apply to their items. */
+  readonly dags?: readonly DagDefinition[];
 }
 
 /** The plugin's per-process state: one store, opened on first use and closed after the last worker stops. */
@@ -26,8 +30,12 @@ export class XComRuntime {
   #store: Promise<XComBackend> | undefined;
   #workers = 0;
 
+  readonly mapFunctions: MapFunctions;
+
   constructor(readonly options: XComRuntimeOptions) {
     this.historyThresholdBytes = options.historyThresholdBytes ?? DEFAULT_HISTORY_THRESHOLD_BYTES;
+    const byDag = new Map((options.dags ?? []).map((dag) => [dag.dagId, dag.spec.mapFunctions]));
+    this.mapFunctions = { get: (dagId, fnId) => byDag.get(dagId)?.get(fnId) };
   }
 
   get ownsStore(): boolean {

@@ -56,10 +56,13 @@ export class TaskAttempt {
     const fromResult = resultEntries(this.task, result);
     const entries = new Map(this.#pushes);
     for (const [key, value] of fromResult) entries.set(key, value);
-    if (entries.size === 0) return result;
+    // A DAG task's workflow keeps only refs: a result that was not recorded reaches it as null, as in Airflow.
+    const unrecorded = this.task.returnRef ? null : result;
+    if (entries.size === 0) return unrecorded;
     const results = await this.store.commit([...entries].map(([key, value]) => this.#write(key, value)));
     const returned = fromResult.length > 0 ? results.find((r) => r.identity.key === RETURN_VALUE_KEY) : undefined;
-    if (returned && returned.sizeBytes >= this.historyThresholdBytes) return refFor(returned, result);
+    if (!returned) return unrecorded;
+    if (this.task.returnRef || returned.sizeBytes >= this.historyThresholdBytes) return refFor(returned, result);
     return result;
   }
 

@@ -11,6 +11,7 @@ export interface TaskInstance {
   readonly logicalDate?: Date;
   readonly multipleOutputs: boolean;
   readonly doXComPush: boolean;
+  readonly returnRef: boolean;
 }
 
 /**
@@ -30,6 +31,7 @@ export function taskInstanceFor(headers: Headers, info: Info): TaskInstance {
       logicalDate: header.logicalDate ? new Date(header.logicalDate) : undefined,
       multipleOutputs: header.multipleOutputs ?? false,
       doXComPush: header.doXComPush ?? true,
+      returnRef: header.returnRef ?? false,
     };
   }
   return {
@@ -39,5 +41,6 @@ export function taskInstanceFor(headers: Headers, info: Info): TaskInstance {
     mapIndex: -1,
     multipleOutputs: false,
     doXComPush: true,
+    returnRef: false,
   };
 }

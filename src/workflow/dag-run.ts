@@ -14,7 +14,8 @@ let override: { dagId?: string; logicalDate?: Date } = {};
 
 /**
  * Names the DAG this workflow runs and its logical date. Call it before scheduling tasks; by default the DAG id is
- * the workflow type and the logical date is when the workflow (chain) started.
+ * the workflow type and the logical date is the time a Temporal Schedule meant the run for, else when the workflow
+ * (chain) started.
  */
 export function setDagRun(options: { dagId?: string; logicalDate?: Date }): void {
   if (options.dagId !== undefined && (typeof options.dagId !== 'string' || options.dagId === '')) {
@@ -31,6 +32,14 @@ export function currentDagRun(): DagRun {
   return {
     dagId: override.dagId ?? info.workflowType,
     runId: info.workflowId,
-    logicalDate: override.logicalDate ?? info.startTime,
+    logicalDate: override.logicalDate ?? scheduledStartTime() ?? info.startTime,
   };
+}
+
+/** The time a Temporal Schedule meant this run for: Airflow's logical date of a scheduled run. */
+function scheduledStartTime(): Date | undefined {
+  const pair = workflowInfo()
+    .typedSearchAttributes.getAll()
+    .find((p) => p.key.name === 'TemporalScheduledStartTime');
+  return pair?.value instanceof Date ? pair.value : undefined;
 }

@@ -46,6 +46,7 @@ function withTaskHeader<T extends ActivityInput | LocalActivityInput>(input: T, 
     logicalDate: run.logicalDate.toISOString(),
     ...(options?.multipleOutputs !== undefined && { multipleOutputs: options.multipleOutputs }),
     ...(options?.doXComPush !== undefined && { doXComPush: options.doXComPush }),
+    ...(options?.returnRef && { returnRef: true }),
   };
   return { ...input, headers: { ...input.headers, [TASK_HEADER]: defaultPayloadConverter.toPayload(header) } };
 }

@@ -49,7 +49,7 @@ export function createTestWorker(
   return Worker.create({
     connection: env.native,
     workflowBundle: bundle,
-    activities: require('../fixtures/activities') as object,
+    activities: { ...(require('../fixtures/activities') as object), ...(require('../../activities/examples') as object) },
     plugins: [plugin],
     ...options,
   });

@@ -1,0 +1,23 @@
+// Pure module: the DAG run's state as the runner reports it (query result and workflow result).
+import type { TaskState } from '../dag/spec';
+
+export const DAG_RUN_QUERY = 'xcom.dagRun';
+
+export interface TaskRunSnapshot {
+  readonly state: TaskState;
+  /** Number of mapped instances, once the task has expanded. */
+  readonly mapCount?: number;
+  /** Mapped instances per state. */
+  readonly mapStates?: Partial<Record<TaskState, number>>;
+  /** Why the task failed (its last error), or why it could not run. */
+  readonly error?: string;
+}
+
+export interface DagRunSnapshot {
+  readonly dagId: string;
+  readonly runId: string;
+  readonly logicalDate: string;
+  /** `success` when every leaf task succeeded or was skipped; `failed` when one failed (Airflow's rule). */
+  readonly state: 'running' | 'success' | 'failed';
+  readonly tasks: Readonly<Record<string, TaskRunSnapshot>>;
+}

@@ -1,0 +1,125 @@
+// Pure module (no imports but src/dag and src/common): builds a DagSpec from TaskFlow-style calls.
+import type { DagOptions } from './dag-options';
+import type { DagSpec, ExpandSpec, MapSource, TaskOptions, TaskSpec } from './spec';
+import { toMapSource, XComArg, type DagGraph, type MapInputLike } from './xcom-arg';
+import { taskOutput, type TaskFactories } from './task-factory';
+
+/** What the DAG's build function receives. */
+export interface DagBuilder {
+  /** Task factories for the activities of `A`: `t.extract()`, `t.load(t.extract())`, `t.add.expand([1, 2])`. */
+  tasks<A extends object>(defaults?: TaskOptions): TaskFactories<A>;
+  /** Sets dependencies in sequence: `chain(a, [b, c], d)` is a >> [b, c] >> d (Airflow's `chain`). */
+  chain(...items: (XComArg | readonly XComArg[])[]): void;
+}
+
+interface MutableTask {
+  taskId: string;
+  activityType: string;
+  args: readonly unknown[];
+  expand?: ExpandSpec;
+  options: TaskOptions;
+}
+
+/** Collects tasks and edges; `finish()` gives the spec (validation happens separately, in validateDag). */
+export class DagBuildState implements DagGraph {
+  readonly tasks: MutableTask[] = [];
+  readonly edges: [string, string][] = [];
+  readonly mapFunctions = new Map<number, (item: unknown) => unknown>();
+  readonly #defaultIdsUsed = new Map<string, number>();
+
+  constructor(readonly options: DagOptions) {}
+
+  addEdge(upstream: string, downstream: string): void {
+    this.edges.push([upstream, downstream]);
+  }
+
+  registerMapFunction(fn: (item: unknown) => unknown): number {
+    const id = this.mapFunctions.size + 1;
+    this.mapFunctions.set(id, fn);
+    return id;
+  }
+
+  /** Registers a task and returns its output. Task ids default to the activity name, `__1`… for repeats. */
+  addTask(activityType: string, options: TaskOptions, args: readonly unknown[], expand?: ExpandSpec): XComArg {
+    const taskId = options.taskId ?? this.#defaultTaskId(activityType);
+    this.tasks.push({ taskId, activityType, args, expand, options: { ...this.options.defaultTaskOptions, ...options } });
+    return taskOutput(new XComArg(taskId, 'return_value', this));
+  }
+
+  expandSpec(kind: 'args' | 'kwargs', inputs: readonly MapInputLike[]): ExpandSpec {
+    if (inputs.length === 0) throw new TypeError('expand() needs at least one list to map over');
+    if (kind === 'kwargs') {
+      if (inputs.length !== 1) throw new TypeError('expandKwargs() takes exactly one list of argument objects');
+      return { kind, source: toMapSource(inputs[0]!, this) };
+    }
+    return { kind, sources: inputs.map((input) => toMapSource(input, this)) };
+  }
+
+  finish(): DagSpec {
+    const tasks: TaskSpec[] = this.tasks.map((task) => {
+      const upstream = new Set<string>();
+      for (const [from, to] of this.edges) if (to === task.taskId) upstream.add(from);
+      for (const arg of xcomArgsIn(task.args)) upstream.add(arg.taskId);
+      if (task.expand) for (const arg of expandXComArgs(task.expand)) upstream.add(arg.taskId);
+      return { ...task, upstream: [...upstream] };
+    });
+    return { dagId: this.options.dagId, tasks, edges: [...this.edges], mapFunctions: this.mapFunctions };
+  }
+
+  #defaultTaskId(activityType: string): string {
+    const used = this.#defaultIdsUsed.get(activityType) ?? 0;
+    this.#defaultIdsUsed.set(activityType, used + 1);
+    return used === 0 ? activityType : `${activityType}__${used}`;
+  }
+}
+
+/** Every XComArg in a value, at any depth of arrays and plain objects (Airflow finds them the same way). */
+export function xcomArgsIn(value: unknown, found: XComArg[] = []): XComArg[] {
+  if (value instanceof XComArg) found.push(value);
+  else if (Array.isArray(value)) for (const item of value) xcomArgsIn(item, found);
+  else if (isPlainObject(value)) for (const item of Object.values(value)) xcomArgsIn(item, found);
+  return found;
+}
+
+export function expandXComArgs(expand: ExpandSpec): XComArg[] {
+  const sources = expand.kind === 'args' ? expand.sources : [expand.source];
+  return sources.flatMap(sourceXComArgs);
+}
+
+function sourceXComArgs(source: MapSource): XComArg[] {
+  switch (source.kind) {
+    case 'xcom':
+      return [source.arg];
+    case 'literal':
+      return xcomArgsIn(source.items);
+    case 'map':
+      return sourceXComArgs(source.source);
+    case 'zip':
+    case 'concat':
+      return source.sources.flatMap(sourceXComArgs);
+  }
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+export function createBuilder(state: DagBuildState): DagBuilder {
+  return {
+    tasks: <A extends object>(defaults: TaskOptions = {}) => taskFactories<A>(state, defaults),
+    chain(...items) {
+      for (let i = 1; i < items.length; i++) {
+        for (const up of listOfArgs(items[i - 1]!)) for (const down of listOfArgs(items[i]!)) state.addEdge(up.taskId, down.taskId);
+      }
+    },
+  };
+}
+
+function listOfArgs(item: XComArg | readonly XComArg[]): readonly XComArg[] {
+  return item instanceof XComArg ? [item] : item;
+}
+
+// Imported late to keep the factory proxy in its own file.
+import { taskFactories } from './task-factory';

@@ -1,0 +1,29 @@
+// Pure module: a DAG's options, Airflow's `DAG(...)` arguments.
+import type { TaskOptions } from './spec';
+
+/** A cron expression, an Airflow preset (`@hourly`, `@daily`…), or a fixed interval. */
+export type DagSchedule = string | { readonly every: string | number; readonly offset?: string | number };
+
+export interface DagOptions {
+  /** Airflow's `dag_id`: the XCom `dag_id` of every task in the DAG. */
+  readonly dagId: string;
+  /** When runs start (a Temporal Schedule made by `createDagSchedule`); omitted: runs only when started. */
+  readonly schedule?: DagSchedule;
+  /** The first logical date of a scheduled DAG (Airflow's `start_date`). */
+  readonly startDate?: Date;
+  /** Run the missed intervals since `startDate` when the schedule is created (Airflow's `catchup`). @default false */
+  readonly catchup?: boolean;
+  /** Options every task starts from (Airflow's `default_args`). */
+  readonly defaultTaskOptions?: TaskOptions;
+  /** Most task instances running at once (Airflow's `max_active_tasks`). @default 16 */
+  readonly maxActiveTasks?: number;
+  /** Most instances of one mapped task (Airflow's `[core] max_map_length`). @default 1024 */
+  readonly maxMapLength?: number;
+  /** What a task pulling from a task that is not upstream of it is: an error at build time, or a warning. @default 'error' */
+  readonly nonUpstreamPulls?: 'error' | 'warn';
+  /** Task queue for tasks without their own; default: the workflow's. */
+  readonly taskQueue?: string;
+}
+
+export const DEFAULT_MAX_ACTIVE_TASKS = 16;
+export const DEFAULT_MAX_MAP_LENGTH = 1024;

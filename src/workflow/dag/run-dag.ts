@@ -1,0 +1,161 @@
+// Sandbox code: the generic DAG runner. Schedules ready tasks in topological order under a parallelism limit,
+// applies trigger rules with skip propagation, branches, expands mapped tasks, and passes only refs between tasks.
+import { ApplicationFailure, condition, defineQuery, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import type { ItemSource } from '../../common/arg-refs';
+import { DAG_RUN_QUERY, type DagRunSnapshot } from '../../common/dag-run-snapshot';
+import type { XComActivities } from '../../common/xcom-activities';
+import type { XComRef } from '../../common/xcom-ref';
+import { DEFAULT_MAX_ACTIVE_TASKS, DEFAULT_MAX_MAP_LENGTH } from '../../dag/dag-options';
+import type { DagDefinition } from '../../dag/define-dag';
+import type { TaskSpec } from '../../dag/spec';
+import { decideTrigger } from '../../dag/trigger-rules';
+import { topologicalOrder } from '../../dag/validate-dag';
+import { currentDagRun, setDagRun } from '../dag-run';
+import { DagRunState } from './dag-run-state';
+import { expandTask, type ExpandContext } from './map-expansion';
+import { Semaphore } from './semaphore';
+import { runTaskActivity } from './task-activity';
+import { withReferences } from './task-arguments';
+
+export const dagRunQuery = defineQuery<DagRunSnapshot>(DAG_RUN_QUERY);
+
+/** Optional input of a DAG run. */
+export interface DagRunInput {
+  /** ISO 8601 logical date; default: the schedule's time, else the workflow start. */
+  readonly logicalDate?: string;
+}
+
+const xcomActivities = proxyLocalActivities<XComActivities>({ startToCloseTimeout: '1 minute' });
+
+/**
+ * Runs a DAG to completion in the calling workflow and returns its final snapshot; throws a non-retryable
+ * `DagRunFailed` ApplicationFailure (with the snapshot as details) when a leaf task failed.
+ */
+export async function runDag(dag: DagDefinition, input: DagRunInput = {}): Promise<DagRunSnapshot> {
+  setDagRun({ dagId: dag.dagId, ...(input.logicalDate !== undefined && { logicalDate: new Date(input.logicalDate) }) });
+  const run = currentDagRun();
+  const state = new DagRunState(dag.spec);
+  setHandler(dagRunQuery, () => state.snapshot(run));
+  const slots = new Semaphore(dag.options.maxActiveTasks ?? DEFAULT_MAX_ACTIVE_TASKS);
+  const order = topologicalOrder(dag.spec).map((id) => state.get(id).spec);
+  const expandContext: ExpandContext = {
+    state,
+    run,
+    lengthOf: (source: ItemSource) => xcomActivities.__xcom_length(source),
+    maxMapLength: dag.options.maxMapLength ?? DEFAULT_MAX_MAP_LENGTH,
+  };
+
+  const runTask = async (task: TaskSpec): Promise<void> => {
+    try {
+      if (task.expand) await runMapped(task);
+      else await runUnmapped(task);
+    } catch (err) {
+      state.set(task.taskId, { state: 'failed', error: describeError(err) });
+    }
+  };
+
+  const runUnmapped = async (task: TaskSpec): Promise<void> => {
+    const args = withReferences(task.args, state, run) as unknown[];
+    const result = await slots.run(() => {
+      state.set(task.taskId, { state: 'running' });
+      return runTaskActivity(task, dag.options, args);
+    });
+    if (task.options.branch) {
+      const followed = branchChoice(task, result, dag);
+      state.set(task.taskId, { state: 'success', result: null, followed });
+    } else {
+      state.set(task.taskId, { state: 'success', result: (result ?? null) as XComRef | null });
+    }
+  };
+
+  const runMapped = async (task: TaskSpec): Promise<void> => {
+    const expansion = await expandTask(task, expandContext);
+    if (expansion.count === 0) return state.set(task.taskId, { state: 'skipped', mapCount: 0, instanceStates: [] });
+    const instanceStates = new Array<TaskRun['state']>(expansion.count).fill('scheduled');
+    const instanceResults = new Array<XComRef | null>(expansion.count).fill(null);
+    state.set(task.taskId, { state: 'running', mapCount: expansion.count, instanceStates, instanceResults });
+    const errors: string[] = [];
+    await Promise.all(
+      Array.from({ length: expansion.count }, (_, i) =>
+        slots.run(async () => {
+          instanceStates[i] = 'running';
+          try {
+            instanceResults[i] = ((await runTaskActivity(task, dag.options, expansion.argsFor(i), i)) ?? null) as XComRef | null;
+            instanceStates[i] = 'success';
+          } catch (err) {
+            instanceStates[i] = 'failed';
+            errors.push(`[${i}] ${describeError(err)}`);
+          }
+          state.version += 1;
+        }),
+      ),
+    );
+    state.set(task.taskId, errors.length ? { state: 'failed', error: errors.join('; ') } : { state: 'success' });
+  };
+
+  const inFlight: Promise<void>[] = [];
+  while (!state.allDone()) {
+    const seen = state.version;
+    for (const task of order) {
+      if (state.get(task.taskId).state !== 'none') continue;
+      const decision = decide(task, state);
+      if (decision === 'wait') continue;
+      if (decision === 'run') {
+        state.set(task.taskId, { state: 'scheduled' });
+        inFlight.push(runTask(task));
+      } else {
+        state.set(task.taskId, { state: decision });
+      }
+    }
+    if (state.version === seen) await condition(() => state.version !== seen);
+  }
+  await Promise.all(inFlight);
+
+  const snapshot = state.snapshot(run);
+  if (snapshot.state === 'failed') {
+    throw ApplicationFailure.create({
+      type: 'DagRunFailed',
+      message: `DAG ${dag.dagId} run ${run.runId} failed: ${failedTasks(snapshot)}`,
+      nonRetryable: true,
+      details: [snapshot],
+    });
+  }
+  return snapshot;
+}
+
+type TaskRun = ReturnType<DagRunState['get']>;
+
+/** The trigger rule's decision, with a branch task's choice skipping the direct downstream tasks it did not pick. */
+function decide(task: TaskSpec, state: DagRunState): ReturnType<typeof decideTrigger> {
+  const upstream = task.upstream.map((id) => {
+    const up = state.get(id);
+    if (up.state === 'success' && up.followed && !up.followed.includes(task.taskId)) return 'skipped' as const;
+    return up.state;
+  });
+  return decideTrigger(task.options.triggerRule ?? 'all_success', upstream);
+}
+
+function branchChoice(task: TaskSpec, result: unknown, dag: DagDefinition): string[] {
+  const chosen: unknown[] = result === null || result === undefined ? [] : Array.isArray(result) ? result : [result];
+  const downstream = dag.spec.tasks.filter((t) => t.upstream.includes(task.taskId)).map((t) => t.taskId);
+  for (const id of chosen) {
+    if (typeof id !== 'string' || !downstream.includes(id)) {
+      throw new Error(
+        `branch task '${task.taskId}' returned ${JSON.stringify(id)}, which is not one of its direct downstream tasks (${downstream.join(', ')})`,
+      );
+    }
+  }
+  return chosen as string[];
+}
+
+function failedTasks(snapshot: DagRunSnapshot): string {
+  return Object.entries(snapshot.tasks)
+    .filter(([, t]) => t.state === 'failed' || t.state === 'upstream_failed')
+    .map(([id, t]) => `${id} ${t.state}${t.error ? ` (${t.error})` : ''}`)
+    .join(', ');
+}
+
+function describeError(err: unknown): string {
+  const e = err as { message?: string; cause?: { message?: string } };
+  return e.cause?.message ? `${e.message ?? ''}: ${e.cause.message}` : (e.message ?? String(err));
+}

@@ -1,0 +1,33 @@
+// Sandbox code: a task's declared arguments → what the activity is called with. Task outputs become refs, so only
+// refs cross history; the activity interceptor turns them back into values.
+import type { XComLookup, XComSequenceRef } from '../../common/arg-refs';
+import { isPlainObject } from '../../dag/dag-builder';
+import { XComArg } from '../../dag/xcom-arg';
+import type { DagRunState } from './dag-run-state';
+
+export interface RunIdentity {
+  readonly dagId: string;
+  readonly runId: string;
+}
+
+/** The stand-in for one task output: the producer's ref, a lookup of another key, or a mapped sequence. */
+export function outputReference(arg: XComArg, state: DagRunState, run: RunIdentity): unknown {
+  const producer = state.get(arg.taskId);
+  if (producer.mapCount !== undefined) {
+    const sequence: XComSequenceRef = { $xcomSeq: 1, ...run, taskId: arg.taskId, key: arg.key };
+    return sequence;
+  }
+  if (arg.key === 'return_value') return producer.result ?? null;
+  const lookup: XComLookup = { $xcomLookup: 1, ...run, taskId: arg.taskId, mapIndex: -1, key: arg.key };
+  return lookup;
+}
+
+/** Replaces every XComArg in `value` (at any depth of arrays and plain objects) with its reference. */
+export function withReferences(value: unknown, state: DagRunState, run: RunIdentity): unknown {
+  if (value instanceof XComArg) return outputReference(value, state, run);
+  if (Array.isArray(value)) return value.map((item) => withReferences(item, state, run));
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withReferences(v, state, run)]));
+  }
+  return value;
+}

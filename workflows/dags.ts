@@ -1,0 +1,5 @@
+// The example DAG definitions, for workers (`new XComPlugin({ dags })`) and schedules (`createDagSchedule`).
+import { advancedXComPatternsDag } from './advanced-xcom-patterns-dag';
+import { xcomTaskflowExampleDag } from './xcom-taskflow-example';
+
+export const EXAMPLE_DAGS = [xcomTaskflowExampleDag, advancedXComPatternsDag];
