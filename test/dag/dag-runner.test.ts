@@ -1,5 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import type { DagRunSnapshot } from '../../src/common/dag-run-snapshot';
 import { EXAMPLE_DAGS } from '../../workflows/dags';

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { XComPlugin } from '../../src/plugin';
+import * as exampleActivities from '../../activities/examples';
+import * as testActivities from '../fixtures/activities';
 import { requiredEnv } from './store-fixtures';
 
 /** Connections to the dev server globalSetup started; close them in afterAll. */
@@ -49,7 +51,7 @@ export function createTestWorker(
   return Worker.create({
     connection: env.native,
     workflowBundle: bundle,
-    activities: { ...(require('../fixtures/activities') as object), ...(require('../../activities/examples') as object) },
+    activities: { ...testActivities, ...exampleActivities },
     plugins: [plugin],
     ...options,
   });

@@ -14,7 +14,7 @@ export interface ConformanceContext {
   /** The store under test, with default limits. */
   readonly store: XComStore;
   /** Another store over the same engine and object store (not to be closed). */
-  storeWith(options: Partial<XComStoreOptions>): XComStore;
+  readonly storeWith: (options: Partial<XComStoreOptions>) => XComStore;
   readonly engineKind: EngineKind;
 }
 

@@ -1,5 +1,5 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
+import { ActivityFailure, RetryState, type ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { XComClient } from '../../src/client/xcom-client';
 import { isXComRef } from '../../src/common/xcom-ref';
@@ -70,7 +70,7 @@ describe('large values stay out of workflow history (real Temporal, Postgres, Mi
       const big = listed.find((m) => m.taskId === 'big')!;
       const ref = { $xcomRef: 1 as const, ...run, taskId: 'big', mapIndex: -1, key: 'return_value', sizeBytes: big.sizeBytes, digest: big.digest };
       expect(isXComRef(ref)).toBe(true);
-      expect(((await client.resolve(ref)) as { blob: string }).blob).toHaveLength(1024 * 1024);
+      expect((await client.resolve<{ blob: string }>(ref)).blob).toHaveLength(1024 * 1024);
       await expect(client.resolve({ ...ref, digest: '0'.repeat(64) })).rejects.toThrow(/pins content sha256 0{64}/);
       expect(await client.delete({ ...run, taskId: 'check' })).toBe(true);
       expect(await client.get({ ...run, taskId: 'check' })).toBeUndefined();
