@@ -1,3 +1,4 @@
+import { ENTRY_COLUMNS, entryCells } from '../src/cli/entry-cells';
 import { formatTable } from '../src/cli/format-table';
 import type { XComBackend } from '../src/store/backend';
 
@@ -5,17 +6,9 @@ import type { XComBackend } from '../src/store/backend';
 export async function printRunXComs(store: XComBackend, dagId: string, runId: string): Promise<void> {
   const records = await store.getMany({ dagIds: dagId, runId });
   const sorted = [...records].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.taskId.localeCompare(b.taskId) || a.key.localeCompare(b.key));
-  const rows = sorted.map((r) => [
-    r.taskId,
-    String(r.mapIndex),
-    r.key,
-    String(r.attempt),
-    String(r.sizeBytes),
-    r.objectKey === null ? 'inline' : 'object',
-    preview(r.value),
-  ]);
+  const rows = sorted.map((r) => [...entryCells(r), preview(r.value)]);
   process.stdout.write(`XComs of ${dagId} / ${runId} (${records.length}):\n`);
-  process.stdout.write(`${formatTable(['task_id', 'map_index', 'key', 'attempt', 'size', 'stored', 'value'], rows)}\n`);
+  process.stdout.write(`${formatTable([...ENTRY_COLUMNS, 'value'], rows)}\n`);
 }
 
 function preview(value: unknown): string {

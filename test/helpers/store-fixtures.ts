@@ -38,14 +38,7 @@ export async function openEngine(kind: EngineKind): Promise<Opened<SqlEngine>> {
 /** The real MinIO started by globalSetup (under a prefix of its own), or a fresh temporary directory. */
 export async function openObjectStore(kind: ObjectStoreKind): Promise<Opened<ObjectStore>> {
   if (kind === 'minio') {
-    const store = new S3ObjectStore({
-      bucket: requiredEnv('S3_BUCKET'),
-      prefix: `test-${randomBytes(6).toString('hex')}`,
-      endpoint: requiredEnv('S3_ENDPOINT'),
-      region: process.env.S3_REGION ?? 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: requiredEnv('S3_ACCESS_KEY_ID'), secretAccessKey: requiredEnv('S3_SECRET_ACCESS_KEY') },
-    });
+    const store = new S3ObjectStore(testS3Options());
     return { value: store, release: () => store.close() };
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'xcom-objects-'));
@@ -68,19 +61,23 @@ export function uniqueRunId(label = 'run'): string {
 export function testStoreConfig(databaseUrl: string, overrides: Partial<StoreConfig> = {}): StoreConfig {
   return {
     database: { kind: 'postgres', connectionString: databaseUrl },
-    objects: {
-      kind: 's3',
-      bucket: requiredEnv('S3_BUCKET'),
-      prefix: `test-${randomBytes(6).toString('hex')}`,
-      endpoint: requiredEnv('S3_ENDPOINT'),
-      region: process.env.S3_REGION ?? 'us-east-1',
-      forcePathStyle: true,
-      credentials: { accessKeyId: requiredEnv('S3_ACCESS_KEY_ID'), secretAccessKey: requiredEnv('S3_SECRET_ACCESS_KEY') },
-    },
+    objects: { kind: 's3', ...testS3Options() },
     schema: 'xcom',
     inlineThresholdBytes: DEFAULT_INLINE_THRESHOLD_BYTES,
     maxValueBytes: DEFAULT_MAX_VALUE_BYTES,
     compression: 'gzip',
     ...overrides,
+  };
+}
+
+/** The MinIO globalSetup started, under a key prefix no other caller uses. */
+function testS3Options() {
+  return {
+    bucket: requiredEnv('S3_BUCKET'),
+    prefix: `test-${randomBytes(6).toString('hex')}`,
+    endpoint: requiredEnv('S3_ENDPOINT'),
+    region: process.env.S3_REGION ?? 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: requiredEnv('S3_ACCESS_KEY_ID'), secretAccessKey: requiredEnv('S3_SECRET_ACCESS_KEY') },
   };
 }

@@ -1,5 +1,6 @@
 import type { XComStore } from '../../store/xcom-store';
 import type { CliOptions } from '../cli-options';
+import { ENTRY_COLUMNS, entryCells } from '../entry-cells';
 import { formatTable } from '../format-table';
 
 export async function listCommand(store: XComStore, options: CliOptions, out: (line: string) => void): Promise<void> {
@@ -19,18 +20,7 @@ export async function listCommand(store: XComStore, options: CliOptions, out: (l
     return;
   }
   if (records.length === 0) return out('no XCom entries match');
-  const rows = records.map((r) => [
-    r.dagId,
-    r.runId,
-    r.taskId,
-    String(r.mapIndex),
-    r.key,
-    String(r.attempt),
-    String(r.sizeBytes),
-    r.objectKey === null ? 'inline' : 'object',
-    r.encoding,
-    r.updatedAt.toISOString(),
-  ]);
-  out(formatTable(['dag_id', 'run_id', 'task_id', 'map_index', 'key', 'attempt', 'size', 'stored', 'encoding', 'updated_at'], rows));
+  const rows = records.map((r) => [r.dagId, r.runId, ...entryCells(r), r.encoding, r.updatedAt.toISOString()]);
+  out(formatTable(['dag_id', 'run_id', ...ENTRY_COLUMNS, 'encoding', 'updated_at'], rows));
   if (records.length === options.limit) out(`(showing the first ${options.limit}; --limit N shows more)`);
 }
