@@ -56,9 +56,14 @@ export class DagBuildState implements DagGraph {
   }
 
   finish(): DagSpec {
+    const explicit = new Map<string, string[]>();
+    for (const [from, to] of this.edges) {
+      const list = explicit.get(to);
+      if (list) list.push(from);
+      else explicit.set(to, [from]);
+    }
     const tasks: TaskSpec[] = this.tasks.map((task) => {
-      const upstream = new Set<string>();
-      for (const [from, to] of this.edges) if (to === task.taskId) upstream.add(from);
+      const upstream = new Set<string>(explicit.get(task.taskId));
       for (const arg of xcomArgsIn(task.args)) upstream.add(arg.taskId);
       if (task.expand) for (const arg of expandXComArgs(task.expand)) upstream.add(arg.taskId);
       return { ...task, upstream: [...upstream] };

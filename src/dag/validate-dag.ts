@@ -25,11 +25,14 @@ export function validateDag(spec: DagSpec, options: DagOptions): { warnings: str
   problems.push(...taskIdProblems(spec));
 
   const known = new Set(spec.tasks.map((t) => t.taskId));
+  const explicitUpstream = new Map<string, Set<string>>();
+  for (const [up, down] of spec.edges) explicitUpstream.set(down, (explicitUpstream.get(down) ?? new Set()).add(up));
+  const noPush = new Set(spec.tasks.filter((t) => t.options.doXComPush === false).map((t) => t.taskId));
   for (const task of spec.tasks) {
     problems.push(...taskOptionProblems(task, options).map((p) => `task ${quoteId(task.taskId)}: ${p}`));
-    problems.push(...referenceProblems(task, known, spec));
+    problems.push(...referenceProblems(task, known, explicitUpstream.get(task.taskId) ?? new Set()));
     problems.push(...expandProblems(task, options));
-    warnings.push(...referenceWarnings(task, spec));
+    warnings.push(...referenceWarnings(task, noPush));
   }
   for (const [up, down] of spec.edges) {
     if (!known.has(down)) problems.push(`task ${quoteId(down)} is set downstream of task ${quoteId(up)}, but it is not in this DAG`);
@@ -44,8 +47,9 @@ export function validateDag(spec: DagSpec, options: DagOptions): { warnings: str
   if (options.nonUpstreamPulls === 'warn') warnings.push(...pulls.notUpstream);
   else problems.push(...pulls.notUpstream);
 
+  const hasDownstream = new Set(spec.tasks.flatMap((t) => t.upstream));
   for (const task of spec.tasks) {
-    if (task.options.branch && !spec.tasks.some((t) => t.upstream.includes(task.taskId))) {
+    if (task.options.branch && !hasDownstream.has(task.taskId)) {
       warnings.push(`branch task ${quoteId(task.taskId)} has no downstream tasks to choose from`);
     }
   }
@@ -153,11 +157,10 @@ function optionProblems(options: TaskOptions): string[] {
 }
 
 /** Upstream ids that are the task itself or not in the DAG, said the way the dependency was made. */
-function referenceProblems(task: TaskSpec, known: ReadonlySet<string>, spec: DagSpec): string[] {
+function referenceProblems(task: TaskSpec, known: ReadonlySet<string>, explicit: ReadonlySet<string>): string[] {
   const problems: string[] = [];
   const name = quoteId(task.taskId);
   const read = new Set([...xcomArgsIn(task.args), ...(task.expand ? expandXComArgs(task.expand) : [])].map((a) => a.taskId));
-  const explicit = new Set(spec.edges.filter(([, down]) => down === task.taskId).map(([up]) => up));
   for (const up of task.upstream) {
     if (up === task.taskId) problems.push(`task ${name} depends on itself`);
     else if (known.has(up)) continue;
@@ -168,14 +171,10 @@ function referenceProblems(task: TaskSpec, known: ReadonlySet<string>, spec: Dag
 }
 
 /** Reading the return value of a task that records none. */
-function referenceWarnings(task: TaskSpec, spec: DagSpec): string[] {
+function referenceWarnings(task: TaskSpec, noPush: ReadonlySet<string>): string[] {
   const args = [...xcomArgsIn(task.args), ...(task.expand ? expandXComArgs(task.expand) : [])];
   const warned = new Set<string>();
-  for (const arg of args) {
-    if (arg.key !== 'return_value' || warned.has(arg.taskId)) continue;
-    const producer = spec.tasks.find((t) => t.taskId === arg.taskId);
-    if (producer?.options.doXComPush === false) warned.add(arg.taskId);
-  }
+  for (const arg of args) if (arg.key === 'return_value' && noPush.has(arg.taskId)) warned.add(arg.taskId);
   return [...warned].map(
     (id) => `task ${quoteId(task.taskId)} uses the output of task ${quoteId(id)}, which has doXComPush: false and records no return value`,
   );
