@@ -116,7 +116,17 @@ export function createBuilder(state: DagBuildState): DagBuilder {
     tasks: <A extends object>(defaults: TaskOptions = {}) => taskFactories<A>(state, defaults),
     chain(...items) {
       for (let i = 1; i < items.length; i++) {
-        for (const up of listOfArgs(items[i - 1]!)) for (const down of listOfArgs(items[i]!)) state.addEdge(up.taskId, down.taskId);
+        const ups = listOfArgs(items[i - 1]!);
+        const downs = listOfArgs(items[i]!);
+        if (!(items[i - 1] instanceof XComArg) && !(items[i] instanceof XComArg)) {
+          // Two lists side by side pair up one to one, as Airflow's chain does.
+          if (ups.length !== downs.length) {
+            throw new TypeError(`chain(): neighbouring lists must have the same length, got ${ups.length} and ${downs.length}`);
+          }
+          ups.forEach((up, k) => state.addEdge(up.taskId, downs[k]!.taskId));
+          continue;
+        }
+        for (const up of ups) for (const down of downs) state.addEdge(up.taskId, down.taskId);
       }
     },
   };

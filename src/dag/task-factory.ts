@@ -56,7 +56,8 @@ export type TaskFactories<A extends object> = {
 export function taskFactories<A extends object>(state: DagBuildState, defaults: TaskOptions): TaskFactories<A> {
   return new Proxy({} as TaskFactories<A>, {
     get(_target, activityType) {
-      if (typeof activityType !== 'string') return undefined;
+      // `then` would make the factories look like a promise to `await`.
+      if (typeof activityType !== 'string' || activityType === 'then' || PROBED.has(activityType)) return undefined;
       return factory(state, activityType, defaults);
     },
   });
@@ -69,12 +70,16 @@ function factory(state: DagBuildState, activityType: string, options: TaskOption
     expandKwargs: (source: MapInputLike) => state.addTask(activityType, options, fixed, state.expandSpec('kwargs', [source])),
   });
   return Object.assign(call, {
+    [TASK_FACTORY]: true,
     with: (more: TaskOptions) => factory(state, activityType, { ...options, ...more }),
     partial: (...fixed: unknown[]) => mapped(fixed),
     expand: (...sources: MapInputLike[]) => mapped([]).expand(...(sources as [])),
     expandKwargs: (source: MapInputLike) => mapped([]).expandKwargs(source as never),
   }) as TaskFactory<readonly unknown[], unknown>;
 }
+
+/** Marks task factories, so `.map(t.double)` can be refused: map() takes a plain function. */
+export const TASK_FACTORY = Symbol.for('temporal-xcom.taskFactory');
 
 // Names that tools probe objects for (test matchers, JSON, inspectors): never taken as XCom keys.
 const PROBED = new Set(['toJSON', 'asymmetricMatch', 'nodeType', 'tagName', 'constructor', 'inspect', 'length']);

@@ -70,7 +70,9 @@ export class MapInput {
 
   map(fn: (item: never) => unknown): MapInput {
     if (typeof fn !== 'function') throw new TypeError('map() argument must be a plain function');
-    if (fn instanceof XComArg) throw new TypeError('map() argument must be a plain function, not a task');
+    if ((fn as unknown as Record<symbol, unknown>)[Symbol.for('temporal-xcom.taskFactory')]) {
+      throw new TypeError('map() argument must be a plain function, not a task');
+    }
     const fnId = this.graph.registerMapFunction(fn as (item: unknown) => unknown);
     return new MapInput({ kind: 'map', source: this.source, fnId, fn: fn as (item: unknown) => unknown }, this.graph);
   }

@@ -55,8 +55,10 @@ describe('the DAG runner on real Temporal, Postgres and MinIO', () => {
       none_failed_min_one_success_ran: 'success',
       none_failed_min_one_success_skipped: 'skipped',
       always_ran: 'success',
+      always_reads: 'success',
     });
     expect(snapshot.tasks.bad?.error).toMatch(/task bad fails on purpose/);
+    expect(await values('trigger_rules', snapshot.runId, 'always_reads')).toEqual(['good']);
   });
 
   test('a branch follows the chosen task and skips the other; the join runs', async () => {

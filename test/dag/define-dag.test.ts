@@ -113,6 +113,36 @@ describe('defineDag: tasks and their dependencies', () => {
     expect(upstream(dag, 'd')).toEqual(['b', 'c']);
   });
 
+  test('dag.chain pairs two neighbouring lists one to one, and refuses lists of different lengths', () => {
+    const dag = defineDag({ dagId: 'paired' }, (d) => {
+      const t = d.tasks<Acts>();
+      const [a, b, c, e] = ['a', 'b', 'c', 'd'].map((taskId) => t.notify.with({ taskId })());
+      d.chain([a!, b!], [c!, e!]);
+    });
+    expect(upstream(dag, 'c')).toEqual(['a']);
+    expect(upstream(dag, 'd')).toEqual(['b']);
+    expect(() =>
+      defineDag({ dagId: 'unpaired' }, (d) => {
+        const t = d.tasks<Acts>();
+        d.chain([t.notify(), t.notify()], [t.notify()]);
+      }),
+    ).toThrow('chain(): neighbouring lists must have the same length, got 2 and 1');
+  });
+
+  test('the task factories are not thenable, and map() refuses a task in place of a function', async () => {
+    let factories: unknown;
+    defineDag({ dagId: 'factories' }, (d) => {
+      factories = d.tasks<Acts>();
+    });
+    expect(await Promise.resolve(factories)).toBe(factories);
+    expect(() =>
+      defineDag({ dagId: 'map_task' }, (d) => {
+        const t = d.tasks<Acts>();
+        t.double.expand(t.extract().map(t.double as never));
+      }),
+    ).toThrow('map() argument must be a plain function, not a task');
+  });
+
   test('awaiting a task output in the build function fails loudly instead of hanging', async () => {
     let awaited: Promise<unknown> | undefined;
     defineDag({ dagId: 'awaited' }, (d) => {

@@ -8,7 +8,8 @@ import type { XComRef } from '../../common/xcom-ref';
 import { DEFAULT_MAX_ACTIVE_TASKS, DEFAULT_MAX_MAP_LENGTH } from '../../dag/dag-options';
 import type { DagDefinition } from '../../dag/define-dag';
 import type { TaskSpec } from '../../dag/spec';
-import { decideTrigger } from '../../dag/trigger-rules';
+import { expandXComArgs, xcomArgsIn } from '../../dag/dag-builder';
+import { decideTrigger, isTerminal } from '../../dag/trigger-rules';
 import { topologicalOrder } from '../../dag/validate-dag';
 import { currentDagRun, setDagRun } from '../dag-run';
 import { DagRunState } from './dag-run-state';
@@ -132,7 +133,15 @@ function decide(task: TaskSpec, state: DagRunState): ReturnType<typeof decideTri
     if (up.state === 'success' && up.followed && !up.followed.includes(task.taskId)) return 'skipped' as const;
     return up.state;
   });
-  return decideTrigger(task.options.triggerRule ?? 'all_success', upstream);
+  const rule = task.options.triggerRule ?? 'all_success';
+  // `always` ignores upstream states, but a task cannot run before the outputs it reads exist.
+  if (rule === 'always' && readsFrom(task).some((id) => !isTerminal(state.get(id).state))) return 'wait';
+  return decideTrigger(rule, upstream);
+}
+
+function readsFrom(task: TaskSpec): string[] {
+  const args = [...xcomArgsIn(task.args), ...(task.expand ? expandXComArgs(task.expand) : [])];
+  return args.map((arg) => arg.taskId);
 }
 
 function branchChoice(task: TaskSpec, result: unknown, dag: DagDefinition): string[] {
