@@ -37,7 +37,7 @@ export interface CompressionPolicy {
 export const DEFAULT_COMPRESS_ABOVE_BYTES = 1024;
 
 /** Inputs above this size are sampled first, so incompressible data (images, archives) costs little. */
-const SAMPLE_ABOVE_BYTES = 1024 * 1024;
+const SAMPLE_ABOVE_BYTES = 256 * 1024;
 const SAMPLE_SLICES = 4;
 const SAMPLE_SLICE_BYTES = 16 * 1024;
 /** The sample must shrink to at most this fraction of its size for the full input to be compressed. */
