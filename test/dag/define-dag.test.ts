@@ -138,7 +138,7 @@ describe('defineDag: tasks and their dependencies', () => {
     expect(() =>
       defineDag({ dagId: 'map_task' }, (d) => {
         const t = d.tasks<Acts>();
-        t.double.expand(t.extract().map(t.double as never));
+        t.double.expand(t.extract().map(t.double));
       }),
     ).toThrow('map() argument must be a plain function, not a task');
   });
