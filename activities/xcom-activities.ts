@@ -7,10 +7,12 @@ import { pullXCom } from '../src/pull';
 import { loadRef } from '../src/worker/resolve-refs';
 import { refifyingBackend } from '../src/worker/refifying-backend';
 import type { XComRuntime } from '../src/worker/runtime';
+import { createXComWaitActivities } from './xcom-wait-activities';
 
 /** The activities the plugin registers; workflow code calls them as local activities (see `temporal-xcom/workflow`). */
 export function createXComActivities(runtime: XComRuntime): XComActivities {
   return {
+    ...createXComWaitActivities(runtime),
     async __xcom_pull(request: WorkflowPullRequest): Promise<unknown> {
       // The result lands in workflow history: values at or above the threshold travel as refs.
       const store = refifyingBackend(await runtime.store(), runtime.historyThresholdBytes);

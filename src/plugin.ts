@@ -1,7 +1,8 @@
 import { SimplePlugin } from '@temporalio/plugin';
-import type { WorkerOptions } from '@temporalio/worker';
+import type { Worker, WorkerOptions } from '@temporalio/worker';
 import { createXComActivities } from '../activities/xcom-activities';
 import { XComActivityInboundInterceptor } from './worker/activity-interceptor';
+import { runWithOutboxDelivery } from './worker/outbox-delivery';
 import { XComRuntime, type XComRuntimeOptions } from './worker/runtime';
 
 export type XComPluginOptions = XComRuntimeOptions;
@@ -10,6 +11,7 @@ export type XComPluginOptions = XComRuntimeOptions;
  * Airflow's XCom for Temporal. Use the same instance on the Worker, on `bundleWorkflowCode` and on the Client:
  * `plugins: [xcom]`. On a worker it records every activity's result as an XCom, gives activities `xcom.push` and
  * `xcom.pull`, registers the activities workflow-side pulls use, and stamps task identity on scheduled activities.
+ * While a worker runs it also delivers the outbox: signals to workflows waiting for other DAGs' XComs.
  */
 export class XComPlugin extends SimplePlugin {
   readonly runtime: XComRuntime;
@@ -37,6 +39,11 @@ export class XComPlugin extends SimplePlugin {
       this.runtime.historyThresholdBytes = Math.min(this.runtime.historyThresholdBytes, Math.floor(external * 0.75));
     }
     return super.configureWorker(options);
+  }
+
+  override runWorker(worker: Worker, next: (w: Worker) => Promise<void>): Promise<void> {
+    // Inside runContext, so the loop stops before the store closes.
+    return super.runWorker(worker, (w) => runWithOutboxDelivery(this.runtime, w, () => next(w)));
   }
 
   /** The store the plugin's workers use (opened on first call). */

@@ -1,4 +1,5 @@
 import type { XComRef } from '../common/xcom-ref';
+import type { WaitForXComTarget } from '../common/xcom-wait';
 import { openXComStore } from '../config/open-store';
 import { storeConfigFromEnv, type StoreConfig } from '../config/store-config';
 import { pullXCom, type PullOptions } from '../pull';
@@ -6,6 +7,7 @@ import type { XComBackend } from '../store/backend';
 import { RETURN_VALUE_KEY, type XComIdentity } from '../store/identity';
 import type { ClearScope, LedgerRecord, XComEntryMeta, XComFilter } from '../store/types';
 import { loadRef } from '../worker/resolve-refs';
+import { waitForXComOutside, type ClientWaitOptions, type ClientWaitResult } from './client-wait';
 
 export interface XComClientOptions {
   /** A backend you own, a configuration, or nothing to read the environment (as the worker does). */
@@ -58,6 +60,16 @@ export class XComClient {
 
   ledger(scope: ClearScope | XComIdentity): Promise<LedgerRecord[]> {
     return this.store.ledger(scope);
+  }
+
+  /**
+   * Waits for an XCom from outside any workflow (an application waiting on a pipeline's output): the entry of
+   * `target.runId`, or of any run (the newest, else the next one committed). Resolves with the value, or with
+   * `{ found: false, timedOut: true }` after `timeoutMs`. On Postgres a commit wakes it at once (LISTEN/NOTIFY);
+   * polling with backoff covers the rest.
+   */
+  waitFor<T = unknown>(target: WaitForXComTarget, options: ClientWaitOptions): Promise<ClientWaitResult<T>> {
+    return waitForXComOutside<T>(this.store, target, options);
   }
 
   /** The value behind an `XComRef` a workflow returned. */

@@ -2,6 +2,7 @@
 import type { PullOptions } from '../pull/pull-options';
 import type { ItemSource } from './arg-refs';
 import type { XComRef } from './xcom-ref';
+import type { XComWaitActivities } from './xcom-wait';
 
 /** Who asks for a pull from workflow code: the DAG run, with no task of its own. */
 export interface WorkflowPullRequest {
@@ -13,7 +14,7 @@ export interface WorkflowPullRequest {
 }
 
 /** The plugin's own activities, called by workflow code as local activities. */
-export interface XComActivities {
+export interface XComActivities extends XComWaitActivities {
   /** Airflow-shaped pull; values too large for history come back as `XComRef`s. */
   __xcom_pull(request: WorkflowPullRequest): Promise<unknown>;
   /** The value a ref stands for (it then sits in history: use it only for values that fit). */

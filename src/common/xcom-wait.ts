@@ -55,7 +55,7 @@ export interface SubscribeRequest {
   readonly workflowId: string;
   readonly workflowRunId: string;
   readonly target: WaitForXComTarget;
-  /** How long the workflow waits (a Temporal duration); the subscription expires a little after. */
+  /** How long the workflow waits (a Temporal duration: ms or `'10 minutes'`); the subscription expires a little after. */
   readonly timeout: string | number;
 }
 
@@ -64,8 +64,11 @@ export type SubscribeResult = FoundXCom | { readonly found: false; readonly subs
 /** The worker side of `waitForXCom`, called as local activities. */
 export interface XComWaitActivities {
   __xcom_subscribe(request: SubscribeRequest): Promise<SubscribeResult>;
-  /** Ends a wait that timed out or was cancelled; a no-op when it has ended already. */
-  __xcom_unsubscribe(request: { readonly waitId: string }): Promise<void>;
+  /**
+   * Ends a wait that timed out or was cancelled. `delivered`: it had been satisfied already, so its signal is in the
+   * workflow's history and will arrive.
+   */
+  __xcom_unsubscribe(request: { readonly waitId: string }): Promise<{ readonly delivered: boolean }>;
   /** The entry a signal announced, as the waiter receives it (value or ref), or not found when it was deleted since. */
   __xcom_read_available(ref: XComRef): Promise<FoundXCom | { readonly found: false }>;
 }

@@ -90,6 +90,12 @@ function pgliteEngine(db: PGlite, gate: SessionGate, lock: StoreLock, socket: Sh
     exec: (sql) => session(() => direct.exec(sql)),
     // PGlite's transaction: BEGIN, fn, COMMIT; ROLLBACK and rethrow when fn throws.
     transaction: (fn) => session(() => db.transaction((tx) => fn(executor(tx)))),
+    // Notifications from this instance only: its own sessions and the socket clients it serves (one backend).
+    listen: (channel, onNotify) =>
+      session(async () => {
+        const unlisten = await db.listen(channel, onNotify);
+        return () => session(() => unlisten()).catch(() => undefined);
+      }),
     close() {
       closing ??= (async () => {
         try {

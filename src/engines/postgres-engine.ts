@@ -1,5 +1,6 @@
 import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import { XComConfigError } from '../errors';
+import { PgListener } from './pg-listener';
 import type { SqlEngine, SqlExecutor } from './sql-engine';
 
 export interface PostgresEngineOptions {
@@ -30,6 +31,8 @@ export function createPostgresEngine(options: PostgresEngineOptions): SqlEngine 
     pool.on('error', (err) => console.warn(`temporal-xcom: idle Postgres connection failed: ${err.message}`));
   }
   let closed = false;
+  // LISTEN needs a session of its own: one dedicated connection, made on first use, shared by every listener.
+  let listener: PgListener | undefined;
 
   return {
     kind: 'postgres',
@@ -55,9 +58,15 @@ export function createPostgresEngine(options: PostgresEngineOptions): SqlEngine 
         client.release();
       }
     },
+    listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+      if (closed) return Promise.reject(new XComConfigError('the Postgres engine is closed'));
+      listener ??= new PgListener({ ...pool.options });
+      return listener.listen(channel, onNotify);
+    },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      await listener?.close();
       if (ownsPool) await pool.end();
     },
   };

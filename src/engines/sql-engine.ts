@@ -16,6 +16,12 @@ export interface SqlEngine extends SqlExecutor {
   readonly description: string;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` for every NOTIFY on `channel` (and with `''` after a lost connection is restored, since
+   * notifications may have been missed) until the returned function is called. Absent when the engine cannot LISTEN
+   * for other processes' notifications (a store reached through another process's socket): poll instead.
+   */
+  listen?(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** Closes what the engine owns (a pool it built, the embedded database); never a pool the user passed. */
   close(): Promise<void>;
 }

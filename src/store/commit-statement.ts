@@ -21,13 +21,16 @@ export interface CommitRow {
   written: boolean;
   /** The object the entry pointed at before this statement (to collect when it was replaced). */
   previous_object_key: string | null;
+  /** Outbox rows the statement wrote (the same on every row): subscribers to wake. */
+  notified: number;
 }
 
 const JOIN_KEY = 'using (dag_id, run_id, task_id, map_index, key)';
 
 /**
- * One statement that upserts every entry of a batch, records its run, writes the ledger and reports which writes
- * won. A single statement means one round trip and one commit for the whole batch. The fence is the `where` of
+ * One statement that upserts every entry of a batch, records its run, writes the ledger, writes an outbox row for
+ * every cross-DAG subscription watching what it wrote, and reports which writes won. A single statement means one
+ * round trip and one commit for the whole batch, entries and outbox together. The fence is the `where` of
  * `on conflict`: a row is replaced only by a write with the same or a higher fence (a newer attempt).
  */
 export function commitStatement(schema: string): string {
@@ -65,6 +68,14 @@ written as (
   where e.fence <= excluded.fence
   returning e.dag_id, e.run_id, e.task_id, e.map_index, e.key
 ),
+-- Cross-DAG waits: wakes the subscriptions watching what was written (an outbox row each, in this transaction).
+-- sql/000002_subscriptions.sql explains the lock protocol that keeps this race-free under READ COMMITTED.
+woken as (
+  select ${schema}.wake_subscribers(array_agg(i.dag_id), array_agg(i.run_id), array_agg(i.task_id),
+           array_agg(i.map_index), array_agg(i.key), array_agg(i.digest), array_agg(i.size_bytes),
+           array_agg(i.logical_date)) as notified
+    from input i join written w ${JOIN_KEY}
+),
 ledger as (
   insert into ${schema}.ledger (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id,
     digest, size_bytes, object_key, outcome)
@@ -73,7 +84,8 @@ ledger as (
          i.object_key, case when w.task_id is null then 'fenced' else 'written' end
     from input i left join written w ${JOIN_KEY}
 )
-select i.ord::int as ord, w.task_id is not null as written, p.object_key as previous_object_key
+select i.ord::int as ord, w.task_id is not null as written, p.object_key as previous_object_key,
+       (select notified from woken) as notified
   from input i left join written w ${JOIN_KEY} left join previous p ${JOIN_KEY}
  order by i.ord`;
 }

@@ -1,5 +1,8 @@
 import type { ItemSource } from '../common/arg-refs';
+import type { XComRef } from '../common/xcom-ref';
+import { fromJsonText, toJsonText } from '../codec/json-value';
 import { XComError } from '../errors';
+import type { XComBackend } from '../store/backend';
 import { formatIdentity } from '../store/identity';
 import { loadRef, resolveValue, type ResolveContext } from './resolve-refs';
 
@@ -20,8 +23,13 @@ export async function resolveItem(context: ResolveContext, source: ItemSource, i
   switch (source.kind) {
     case 'literal':
       return resolveValue(context, at(source.items, index, 'a literal list'));
-    case 'value':
-      return at(asList(await loadRef(context.store, source.ref), `the output of task '${source.ref.taskId}'`), index, formatIdentity(source.ref));
+    case 'value': {
+      const what = formatIdentity(source.ref);
+      const copy = ownCopy(at(await sharedList(context.store, source.ref), index, what));
+      if (copy !== NO_COPY) return copy;
+      // An item without a JSON form (a custom backend's value): a read of its own, as every instance did before.
+      return at(asList(await loadRef(context.store, source.ref), `the output of task '${source.ref.taskId}'`), index, what);
+    }
     case 'lookup': {
       const value = (await context.store.get(source.lookup))?.value;
       return at(asList(value, formatIdentity(source.lookup)), index, formatIdentity(source.lookup));
@@ -42,6 +50,63 @@ export async function resolveItem(context: ResolveContext, source: ItemSource, i
       return fn(await resolveItem(context, source.source, index));
     }
   }
+}
+
+/**
+ * Every instance of a task mapped over an upstream output resolves its item from the same list, most of them at
+ * about the same time on the same worker; reading and decoding the whole list once per instance made the store
+ * the bottleneck of a wide fan-out. Instances on one worker therefore share a read of the list while it is in
+ * flight and for SHARE_READ_MS after it completed. The key includes the digest the ref pins, so only the exact
+ * content the ref was made from is shared; a delete or rewrite of the entry is noticed once the window is over.
+ */
+const SHARE_READ_MS = 1_000;
+const MAX_SHARED_READS = 32;
+
+interface SharedRead {
+  readonly list: Promise<readonly unknown[]>;
+  settledAt?: number;
+}
+
+const sharedReads = new WeakMap<XComBackend, Map<string, SharedRead>>();
+
+function sharedList(store: XComBackend, ref: XComRef): Promise<readonly unknown[]> {
+  let reads = sharedReads.get(store);
+  if (!reads) sharedReads.set(store, (reads = new Map()));
+  const key = `${formatIdentity(ref)}@${ref.digest}`;
+  const hit = reads.get(key);
+  if (hit && (hit.settledAt === undefined || Date.now() - hit.settledAt < SHARE_READ_MS)) return hit.list;
+  const read: SharedRead = { list: loadRef(store, ref).then((value) => asList(value, `the output of task '${ref.taskId}'`)) };
+  const table = reads;
+  read.list.then(
+    () => void (read.settledAt = Date.now()),
+    () => void (table.get(key) === read && table.delete(key)),
+  );
+  reads.delete(key);
+  reads.set(key, read);
+  // Oldest first: drop the reads beyond the bound.
+  for (const old of reads.keys()) {
+    if (reads.size <= MAX_SHARED_READS) break;
+    reads.delete(old);
+  }
+  return read.list;
+}
+
+const NO_COPY = Symbol('no copy');
+
+/**
+ * An item of a shared list, as a fresh read would give it: tasks may mutate their arguments, and the same item can
+ * reach several instances (a cross product, a retry). The copy goes through the store's JSON form; NO_COPY when
+ * the item has none.
+ */
+function ownCopy(item: unknown): unknown {
+  if (typeof item !== 'object' || item === null) return item;
+  let text: string;
+  try {
+    text = toJsonText(item);
+  } catch {
+    return NO_COPY;
+  }
+  return fromJsonText(text);
 }
 
 /** The length of the list behind a source (the DAG runner's `__xcom_length`). */

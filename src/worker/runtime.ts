@@ -2,6 +2,7 @@ import { openXComStore } from '../config/open-store';
 import { storeConfigFromEnv, type StoreConfig } from '../config/store-config';
 import type { DagDefinition } from '../dag/define-dag';
 import type { XComBackend } from '../store/backend';
+import type { DeliveryOptions } from '../subscriptions/delivery-loop';
 import type { MapFunctions } from './resolve-items';
 
 /** Results whose serialized size reaches this go to the workflow as an `XComRef` (Temporal warns from 256 KiB). */
@@ -22,6 +23,11 @@ export interface XComRuntimeOptions {
   readonly shareEmbedded?: boolean;
   /** DAGs whose `.map(fn)` functions tasks on this worker apply to their items. */
   readonly dags?: readonly DagDefinition[];
+  /**
+   * The outbox delivery loop each running worker starts: it signals workflows waiting (`waitForXCom`) for XComs
+   * committed anywhere. `false` runs no loop on this worker (another worker of the namespace must run one).
+   */
+  readonly delivery?: false | DeliveryOptions;
 }
 
 /** The plugin's per-process state: one store, opened on first use and closed after the last worker stops. */

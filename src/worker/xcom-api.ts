@@ -1,6 +1,8 @@
+import type { XComRef } from '../common/xcom-ref';
 import type { LazyXComSequence, PullOptions } from '../pull';
 import { currentAttempt } from './attempt-scope';
 import type { TaskInstance } from './task-instance';
+import { refTo, triggerDagRun, type RefOptions, type TriggerDagRunOptions, type TriggeredDagRun } from './trigger-dag-run';
 
 /**
  * XCom operations for activity code, Airflow's `ti.xcom_push` / `ti.xcom_pull`. Valid inside an activity run by a
@@ -18,6 +20,17 @@ export const xcom = {
   /** The mapped results of a task as a lazy sequence ordered by map index (length, at, slice, iteration). */
   pullMapped<T = unknown>(options: { taskId: string; key?: string; dagId?: string; runId?: string }): LazyXComSequence<T> {
     return currentAttempt('pullMapped').pullMapped<T>(options);
+  },
+  /** A small `XComRef` to a committed XCom (default: of this run), to pass on without copying the value. */
+  ref(options: RefOptions): Promise<XComRef> {
+    return refTo(currentAttempt('ref'), options);
+  },
+  /**
+   * Airflow's TriggerDagRunOperator: starts (or, on a retry, finds) a run of another DAG with the worker's client,
+   * passing `args`/`conf` (refs in them reach its activities as values), and pushes `trigger_run_id`.
+   */
+  triggerDagRun(options: TriggerDagRunOptions): Promise<TriggeredDagRun> {
+    return triggerDagRun(currentAttempt('triggerDagRun'), options);
   },
   /** The task instance this activity runs as. */
   task(): TaskInstance {

@@ -6,6 +6,14 @@
 export { currentDagRun, setDagRun, type DagRun } from './dag-run';
 export { withTask } from './task-scope';
 export { pull, resolve, type WorkflowPullOptions } from './pull';
+export {
+  waitForXCom,
+  type WaitForXComOptions,
+  type WaitForXComTarget,
+  type WaitForXComResult,
+  type FoundXCom,
+  type XComWaitTimedOut,
+} from './wait-for-xcom';
 export { isXComRef, type XComRef, type XComResult } from '../common/xcom-ref';
 export type { TaskOptions } from '../common/task-header';
 export type { PullOptions } from '../pull/pull-options';
@@ -16,3 +24,4 @@ export type { TaskOptions as DagTaskOptions, TriggerRule, TaskState } from '../d
 export { XComArg, MapInput } from '../dag/xcom-arg';
 export { runDag, dagRunQuery, type DagRunInput } from './dag/run-dag';
 export { DAG_RUN_QUERY, type DagRunSnapshot, type TaskRunSnapshot } from '../common/dag-run-snapshot';
+export { DagValidationError } from '../dag/dag-validation-error';

@@ -12,8 +12,19 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-export async function startWorkerProcess(options: { taskQueue: string; store: StoreConfig; killAfterCommit?: boolean }): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, '..', 'fixtures', 'worker-process.ts')], {
+export interface WorkerProcessOptions {
+  readonly taskQueue: string;
+  readonly store: StoreConfig;
+  readonly killAfterCommit?: boolean;
+  /** Another worker script under test/fixtures (default worker-process.ts). */
+  readonly script?: string;
+  /** More environment for the script. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
+  const script = path.join(__dirname, '..', 'fixtures', options.script ?? 'worker-process.ts');
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', script], {
     env: {
       ...process.env,
       NODE_OPTIONS: '',
@@ -21,6 +32,7 @@ export async function startWorkerProcess(options: { taskQueue: string; store: St
       XCOM_TEST_TASK_QUEUE: options.taskQueue,
       XCOM_TEST_STORE: JSON.stringify(options.store),
       XCOM_TEST_KILL_AFTER_COMMIT: options.killAfterCommit ? '1' : '0',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -48,7 +48,7 @@ export function describeMigrationConformance(ctx: () => ConformanceContext): voi
       }
       const applied = await engine.query<{ id: number }>(`select id from ${schema}.migrations order by id`);
       expect(applied.map((r) => r.id)).toEqual(migrations.map((m) => m.id));
-      expect(await tablesIn(engine, schema)).toEqual(['dag_runs', 'entries', 'ledger', 'migrations']);
+      expect(await tablesIn(engine, schema)).toEqual(['dag_runs', 'entries', 'ledger', 'migrations', 'outbox', 'subscriptions']);
     });
 
     test('refuses a database with a newer breaking migration; tolerates a newer compatible one', async () => {
