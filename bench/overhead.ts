@@ -1,0 +1,139 @@
+/**
+ * `npm run bench:overhead [-- --quick] [-- --as-installed]`: what the plugin costs a Temporal workflow, measured in
+ * one run on services it starts itself (Temporal dev server, MinIO, Postgres; reused from TEMPORAL_ADDRESS,
+ * S3_ENDPOINT, DATABASE_URL):
+ *   1. per small activity, the same workflow without the plugin, with it, and with it and its commit statement
+ *      prepared (a fix simulated from the bench), latencies from history event times; then what the plugin's
+ *      commit costs on its own;
+ *   2. a 10 MiB and a 100 MiB activity result handed to a second activity, as an XComRef through our store vs
+ *      through Temporal's External Storage with the S3 driver, on the same MinIO.
+ * Prints markdown tables on stdout; progress goes to stderr.
+ *
+ * External Storage as npm installs @temporalio/* 1.24.0 fails on its first offloaded payload (see
+ * overhead/one-protobufjs.ts); the bench measures it with a shim that fixes that, unless `--as-installed`.
+ */
+// First: it decides how the SDK loads protobufjs before any @temporalio module is loaded.
+import { AS_INSTALLED, EXTERNAL_STORAGE_AS_INSTALLED } from './overhead/preload';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { describeMachine } from './lib/machine';
+import { TEMPORAL_CLI } from '../services/versions';
+import { XComPlugin } from '../src/plugin';
+import { benchCommitCost, type CommitPlan } from './overhead/commit-cost';
+import { countObjectCalls } from './overhead/count-object-store';
+import { benchStoreConfig, openOverheadEnv } from './overhead/env';
+import { benchLargeValues, type LargePlan } from './overhead/large-values';
+import { benchPerActivity, type PerActivityPlan } from './overhead/per-activity';
+import { prepareCommitStatement } from './overhead/prepared-commit';
+import { sourceRevision } from './overhead/source-revision';
+import { timeCommits } from './overhead/time-commits';
+import { summarize } from './lib/percentiles';
+import { overheadReport } from './overhead/report';
+import { createBenchWorkers } from './overhead/workers';
+
+const MIB = 1024 * 1024;
+
+interface Plan {
+  readonly perActivity: PerActivityPlan;
+  readonly commit: CommitPlan;
+  readonly large: LargePlan;
+}
+
+function planFor(args: readonly string[]): Plan {
+  const unknown = args.filter((a) => a !== '--quick' && a !== '--as-installed');
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')} (use --quick, --as-installed)`);
+  const quick = args.includes('--quick');
+  const count = quick ? 50 : 200;
+  return {
+    perActivity: { count, rounds: 3, warmupCount: Math.min(count, 50) },
+    commit: { warmup: 20, iterations: quick ? 150 : 600, rounds: 6 },
+    large: {
+      warmupBytes: MIB,
+      sizes: [
+        { bytes: 10 * MIB, repetitions: quick ? 1 : 3, timeoutMs: 60_000 },
+        { bytes: 100 * MIB, repetitions: quick ? 1 : 2, timeoutMs: 150_000 },
+      ],
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const plan = planFor(args);
+  const started = Date.now();
+  const step = (what: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${what}\n`);
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  step('starting services');
+  const env = await openOverheadEnv();
+  try {
+    for (const line of env.summary) step(line);
+    const source = sourceRevision();
+    const machine = await describeMachine(env.databaseUrl);
+    const storeConfig = benchStoreConfig(env);
+    const plugin = new XComPlugin({ store: storeConfig });
+    const pluginPrepared = new XComPlugin({ store: storeConfig });
+    step('bundling the bench workflows (with and without the plugin)');
+    const largest = Math.max(...plan.large.sizes.map((s) => s.bytes));
+    const workers = await createBenchWorkers(env, { xcom: plugin, xcomPrepared: pluginPrepared }, largest, randomBytes(4).toString('hex'));
+    try {
+      const measured = await workers.runWhile(async () => {
+        const objectCalls = countObjectCalls(await plugin.store());
+        const inSitu = timeCommits(await plugin.store());
+        const preparedFix = prepareCommitStatement(await pluginPrepared.store(), env.databaseUrl, storeConfig.schema);
+        const inSituPrepared = timeCommits(await pluginPrepared.store());
+        step('part 1: per-activity overhead');
+        const perActivity = await benchPerActivity(workers, plan.perActivity, step).finally(() => preparedFix.end());
+        step(`part 1: ${preparedFix.prepared()} commits went through the prepared statement`);
+        step('part 1: cost of one commit, no Temporal');
+        const commit = {
+          ...(await benchCommitCost(plugin, storeConfig, plan.commit)),
+          inActivities: summarize(inSitu.splice(0)),
+          preparedInActivities: summarize(inSituPrepared.splice(0)),
+        };
+        step('part 2: large values');
+        const large = await benchLargeValues({ ...workers.xcom, counts: objectCalls }, workers.externalStorage, plan.large, step);
+        return { perActivity, commit, large };
+      });
+      step('done');
+      process.stdout.write(
+        overheadReport({
+          command: `npm run bench:overhead${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`,
+          seconds: (Date.now() - started) / 1000,
+          facts: [
+            ...machine,
+            `Temporal CLI ${TEMPORAL_CLI.version} dev server (SQLite in memory) on loopback; @temporalio/* ${sdkVersion()}; External Storage S3 driver ${driverVersion()}`,
+            `External Storage with the SDK as installed: ${EXTERNAL_STORAGE_AS_INSTALLED === 'ok' ? 'works' : `${EXTERNAL_STORAGE_AS_INSTALLED} (encoding its reference payload)`}; ${AS_INSTALLED ? 'measured as installed (--as-installed)' : "measured with the bench's one-protobufjs shim (bench/overhead/one-protobufjs.ts)"}`,
+            source,
+            `load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+          ],
+          perActivityPlan: plan.perActivity,
+          ...measured,
+        }),
+      );
+    } finally {
+      await workers.close();
+    }
+  } finally {
+    step('stopping services');
+    await env.close();
+  }
+}
+
+function sdkVersion(): string {
+  return packageVersion('@temporalio/worker/package.json');
+}
+
+function driverVersion(): string {
+  return packageVersion('@temporalio/external-storage-s3/package.json');
+}
+
+function packageVersion(manifest: string): string {
+  return (JSON.parse(readFileSync(require.resolve(manifest), 'utf8')) as { version: string }).version;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:overhead failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from '@temporalio/activity';
+import type { ActivityExecuteInput } from '@temporalio/worker';
+import { timed, type Operation } from '../lib/measure';
+import { summarize, type Summary } from '../lib/percentiles';
+import { openXComStore } from '../../src/config/open-store';
+import type { StoreConfig } from '../../src/config/store-config';
+import type { XComPlugin } from '../../src/plugin';
+import type { XComBackend } from '../../src/store/backend';
+import type { XComWrite } from '../../src/store/types';
+import type { XComStore } from '../../src/store/xcom-store';
+import { XComActivityInboundInterceptor } from '../../src/worker/activity-interceptor';
+import { createValueCodec } from '../../src/codec/value-codec';
+import { quoteSchema } from '../../src/migrations/schema-name';
+import { commitParams, commitStatement } from '../../src/store/commit-statement';
+import { prepareEntry } from '../../src/store/prepare-entry';
+import { Client } from 'pg';
+import { smallResult } from './activities';
+
+export interface CommitPlan {
+  readonly warmup: number;
+  readonly iterations: number;
+  readonly rounds: number;
+}
+
+/** What one small activity result costs on our side, and what that cost is made of. */
+export interface CommitCost {
+  /** The plugin's activity interceptor around an activity returning `smallResult`, no Temporal involved. */
+  readonly interceptor: Summary;
+  /** `store.commit` of that one entry: the transaction the interceptor waits for. */
+  readonly commit: Summary;
+  /** The same commit on a session with `synchronous_commit = off`: no wait for the WAL flush (fsync). */
+  readonly commitNoSync: Summary;
+  /** The store's commit statement alone, sent as the store sends it (unnamed: parsed and planned every time). */
+  readonly statementUnnamed: Summary;
+  /** The same statement as a named prepared statement (parsed and planned once per connection). */
+  readonly statementPrepared: Summary;
+  /** Prepared, on a session with `synchronous_commit = off`: what a relaxed-durability mode could cost. */
+  readonly statementPreparedNoSync: Summary;
+  /** `select 1` on the store's pool: one round trip to Postgres and nothing else. */
+  readonly roundTrip: Summary;
+}
+
+/**
+ * Times the pieces in interleaved blocks (each block runs every piece, the order rotating) so drifting load on a
+ * shared machine hits them alike. Each call writes a new task's entry, as each activity of the workflow does.
+ */
+export async function benchCommitCost(plugin: XComPlugin, config: StoreConfig, plan: CommitPlan): Promise<CommitCost> {
+  const store = (await plugin.store()) as XComStore;
+  if (config.database.kind !== 'postgres') throw new Error('the commit bench needs the Postgres server store');
+  const noSyncStore = await openXComStore(
+    { ...config, database: { kind: 'postgres', connectionString: withSessionOption(config.database.connectionString, 'synchronous_commit=off') } },
+    { migrate: false },
+  );
+  const raw = new Client({ connectionString: config.database.connectionString });
+  await raw.connect();
+  const rawNoSync = new Client({ connectionString: withSessionOption(config.database.connectionString, 'synchronous_commit=off') });
+  await rawNoSync.connect();
+  try {
+    const run = `commit-${randomUUID()}`;
+    const interceptor = interceptorCall(plugin, run);
+    const statement = commitStatement(quoteSchema(config.schema));
+    const codec = createValueCodec({ compression: config.compression });
+    const statementParams = async (series: string, i: number) =>
+      commitParams([(await prepareEntry(smallWrite(run, series, i), codec, config)).entry]);
+    const ops: Record<keyof CommitCost, Operation> = {
+      interceptor,
+      commit: (i) => commitOne(store, run, 'commit', i),
+      commitNoSync: (i) => commitOne(noSyncStore, run, 'nosync', i),
+      statementUnnamed: async (i) => void (await raw.query(statement, await statementParams('unnamed', i))),
+      statementPrepared: async (i) =>
+        void (await raw.query({ name: 'bench_xcom_commit', text: statement, values: await statementParams('prepared', i) })),
+      statementPreparedNoSync: async (i) =>
+        void (await rawNoSync.query({ name: 'bench_xcom_commit', text: statement, values: await statementParams('relaxed', i) })),
+      roundTrip: async () => void (await store.engine.query('select 1')),
+    };
+    const samples = await interleaved(ops, plan);
+    return {
+      interceptor: summarize(samples.interceptor),
+      commit: summarize(samples.commit),
+      commitNoSync: summarize(samples.commitNoSync),
+      statementUnnamed: summarize(samples.statementUnnamed),
+      statementPrepared: summarize(samples.statementPrepared),
+      statementPreparedNoSync: summarize(samples.statementPreparedNoSync),
+      roundTrip: summarize(samples.roundTrip),
+    };
+  } finally {
+    await Promise.allSettled([raw.end(), rawNoSync.end()]);
+    await noSyncStore.close();
+  }
+}
+
+async function commitOne(store: XComBackend, runId: string, series: string, i: number): Promise<void> {
+  await store.commit([smallWrite(runId, series, i)]);
+}
+
+/** What the interceptor writes for one `smallResult` activity: a new task of one run each time. */
+function smallWrite(runId: string, series: string, i: number): XComWrite {
+  return {
+    dagId: 'sequentialSmallActivities',
+    runId,
+    taskId: `${series}_${i}`,
+    mapIndex: -1,
+    key: 'return_value',
+    value: { index: i, status: 'ok', rows: 18234, table: 'analytics.daily_orders', partition: '2024-06-01' },
+    attempt: 1,
+    fence: Date.now(),
+    temporalRunId: runId,
+    activityType: 'smallResult',
+    logicalDate: new Date(),
+  };
+}
+
+/**
+ * The interceptor's `execute` as the worker calls it, with an activity context that carries only the fields it
+ * reads. No task header, so it takes the identity fallback (workflow type, workflow id, activity id).
+ */
+function interceptorCall(plugin: XComPlugin, workflowId: string): Operation {
+  return async (i) => {
+    const info = {
+      activityId: `intercepted_${i}`,
+      activityType: 'smallResult',
+      attempt: 1,
+      currentAttemptScheduledTimestampMs: Date.now(),
+      workflowType: 'sequentialSmallActivities',
+      workflowExecution: { workflowId, runId: workflowId },
+      inWorkflow: true,
+    };
+    const context = { info } as unknown as Context;
+    const input: ActivityExecuteInput = { args: [i], headers: {} };
+    await new XComActivityInboundInterceptor(context, plugin.runtime).execute(input, () => smallResult(i));
+  };
+}
+
+async function interleaved<K extends string>(ops: Record<K, Operation>, plan: CommitPlan): Promise<Record<K, number[]>> {
+  const names = Object.keys(ops) as K[];
+  const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  let next = 0;
+  for (let i = -plan.warmup; i < 0; i++) for (const name of names) await ops[name](i);
+  for (let round = 0; round < plan.rounds; round++) {
+    const end = Math.round(((round + 1) * plan.iterations) / plan.rounds);
+    const order = names.map((_, k) => names[(k + round) % names.length]!);
+    for (const name of order) for (let i = next; i < end; i++) samples[name].push(await timed(ops[name], i));
+    next = end;
+  }
+  return samples;
+}
+
+/** The connection string with a server setting for every session of its pool (libpq's `options`). */
+function withSessionOption(connectionString: string, setting: string): string {
+  const url = new URL(connectionString);
+  url.searchParams.set('options', `-c ${setting}`);
+  return url.toString();
+}

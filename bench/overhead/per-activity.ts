@@ -1,0 +1,79 @@
+import { summarize, type Summary } from '../lib/percentiles';
+import { workflowTimings, type ActivityTiming } from './history-latency';
+import type { Side } from './workers';
+import type { sequentialSmallActivities } from './workflows';
+
+export interface PerActivityPlan {
+  /** Activities per workflow run. */
+  readonly count: number;
+  /** Measured rounds; each runs the workflow once per side, the order rotating from round to round. */
+  readonly rounds: number;
+  /** Activities in the untimed warm-up run of each side. */
+  readonly warmupCount: number;
+}
+
+export interface SideLatency {
+  readonly total: Summary;
+  readonly dispatch: Summary;
+  readonly run: Summary;
+  /** The workflow task between two activities. */
+  readonly gap: Summary;
+  /** Workflow start → completion, divided by the activities it ran (mean over all rounds). */
+  readonly workflowPerActivityMs: number;
+}
+
+export interface PerActivityResult {
+  readonly plan: PerActivityPlan;
+  readonly withoutPlugin: SideLatency;
+  readonly withPlugin: SideLatency;
+  /** The plugin with its commit statement prepared (the suggested fix, simulated by the bench). */
+  readonly withPreparedCommit: SideLatency;
+}
+
+/** Runs the N-activity workflow on every side, interleaved, and pools the activity latencies from the histories. */
+export async function benchPerActivity(
+  sides: { readonly bare: Side; readonly xcom: Side; readonly xcomPrepared: Side },
+  plan: PerActivityPlan,
+  step: (what: string) => void,
+): Promise<PerActivityResult> {
+  const all = [sides.xcom, sides.bare, sides.xcomPrepared];
+  const samples = new Map<Side, { timings: ActivityTiming[]; workflowMs: number }>(all.map((s) => [s, { timings: [], workflowMs: 0 }]));
+  step(`warm-up: ${plan.warmupCount} activities per side`);
+  for (const side of all) await runOnce(side, plan.warmupCount);
+  for (let round = 0; round < plan.rounds; round++) {
+    // Rotate, and reverse every other round, so each side runs first, middle and last as often as possible.
+    const rotated = all.map((_, k) => all[(k + round) % all.length]!);
+    for (const side of round % 2 === 1 ? rotated.reverse() : rotated) {
+      step(`round ${round + 1}/${plan.rounds}: ${plan.count} activities, ${side.label}`);
+      const timings = await runOnce(side, plan.count);
+      const into = samples.get(side)!;
+      into.timings.push(...timings.activities);
+      into.workflowMs += timings.workflowMs;
+    }
+  }
+  const latency = (side: Side): SideLatency => {
+    const { timings, workflowMs } = samples.get(side)!;
+    return {
+      total: summarize(timings.map((t) => t.totalMs)),
+      dispatch: summarize(timings.map((t) => t.dispatchMs)),
+      run: summarize(timings.map((t) => t.runMs)),
+      // The first activity's gap includes the first workflow task (start-up); keep only the between-activity ones.
+      gap: summarize(timings.filter((_, i) => i % plan.count !== 0).map((t) => t.gapBeforeMs)),
+      workflowPerActivityMs: workflowMs / timings.length,
+    };
+  };
+  return { plan, withoutPlugin: latency(sides.bare), withPlugin: latency(sides.xcom), withPreparedCommit: latency(sides.xcomPrepared) };
+}
+
+async function runOnce(side: Side, count: number): Promise<{ activities: ActivityTiming[]; workflowMs: number }> {
+  const workflowId = `bench-small-${side.taskQueue}-${Date.now()}`;
+  const done = await side.client.workflow.execute<typeof sequentialSmallActivities>('sequentialSmallActivities', {
+    taskQueue: side.taskQueue,
+    workflowId,
+    args: [count],
+  });
+  if (done !== count) throw new Error(`${workflowId} returned ${String(done)}, expected ${count}`);
+  const timings = await workflowTimings(side.client, workflowId);
+  if (timings.activities.length !== count) throw new Error(`${workflowId}: ${timings.activities.length} activities in history, expected ${count}`);
+  return timings;
+}

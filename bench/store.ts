@@ -1,0 +1,127 @@
+/**
+ * `npm run bench:store [-- --quick] [-- --no-breakdown]`: the store against the bare database and S3 calls it is
+ * built on, measured in one run on services it starts itself (Postgres and MinIO; reused from DATABASE_URL and
+ * S3_ENDPOINT when set). Prints markdown tables; progress goes to stderr.
+ */
+import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { BenchEnv } from './lib/bench-env';
+import { openBenchEnv } from './lib/bench-env';
+import { describeMachine } from './lib/machine';
+import { benchBreakdown, type BreakdownPlan } from './store-breakdown';
+import { benchInline, type InlinePlan, type InlineResult } from './store-inline';
+import { benchMemory } from './store-memory';
+import { benchObjects, type ObjectPlan } from './store-objects';
+import { breakdownTable, mainTable, memoryTable } from './store-report';
+
+interface Plan {
+  readonly inline: InlinePlan;
+  readonly objects: ObjectPlan;
+  readonly breakdown: BreakdownPlan | undefined;
+  readonly memoryBytes: number;
+}
+
+const MIB = 1024 * 1024;
+
+function planFor(args: readonly string[]): Plan {
+  const known = new Set(['--quick', '--no-breakdown']);
+  const unknown = args.filter((a) => !known.has(a));
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')} (use --quick, --no-breakdown)`);
+  const quick = args.includes('--quick');
+  return {
+    inline: quick
+      ? { warmup: 20, setIterations: 300, getIterations: 300, batchSize: 100, batches: 8 }
+      : { warmup: 50, setIterations: 2000, getIterations: 2000, batchSize: 100, batches: 40 },
+    objects: quick ? { smallRuns: 5, smallWarmup: 1, largeRuns: 1 } : { smallRuns: 20, smallWarmup: 3, largeRuns: 3 },
+    breakdown: args.includes('--no-breakdown') ? undefined : quick ? { warmup: 20, iterations: 200 } : { warmup: 50, iterations: 600 },
+    memoryBytes: 100 * MIB,
+  };
+}
+
+async function main(): Promise<void> {
+  const plan = planFor(process.argv.slice(2));
+  const started = Date.now();
+  const step = (what: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${what}\n`);
+  step('starting services');
+  const env = await openBenchEnv();
+  try {
+    for (const line of env.summary) step(line);
+    const machine = [...(await describeMachine(env.databaseUrl)), sourceRevision()];
+    const inline: InlineResult[] = [];
+    for (const kind of ['postgres', 'pglite'] as const) {
+      step(`inline values on ${kind}`);
+      inline.push(await benchInline(kind, env, plan.inline));
+    }
+    // Latency-sensitive database work first: MinIO's writeback of hundreds of MiB slows Postgres' WAL flushes.
+    let breakdown;
+    if (plan.breakdown) {
+      step('breakdown of one inline write');
+      breakdown = await benchBreakdown(env, plan.breakdown);
+    }
+    step('objects through MinIO');
+    const objects = await benchObjects(env, plan.objects);
+    step('peak memory of a 100 MiB value (child processes)');
+    const memory = await benchMemory(env, plan.memoryBytes);
+    step('done');
+    machine.push(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    process.stdout.write(report(machine, env, inline, objects, memory, breakdown, (Date.now() - started) / 1000));
+  } finally {
+    await env.close();
+  }
+}
+
+/** The commit measured, and whether the store's sources had uncommitted changes. */
+function sourceRevision(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: join(__dirname, '..'), encoding: 'utf8' }).trim();
+  try {
+    const dirty = git('status', '--porcelain', '--', 'src', 'sql') !== '';
+    return `source: ${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted changes in src/ or sql/' : ''}`;
+  } catch {
+    return 'source: not a git checkout';
+  }
+}
+
+function report(
+  machine: readonly string[],
+  env: BenchEnv,
+  inline: readonly InlineResult[],
+  objects: Parameters<typeof mainTable>[1],
+  memory: Parameters<typeof memoryTable>[0],
+  breakdown: Parameters<typeof breakdownTable>[0] | undefined,
+  seconds: number,
+): string {
+  const first = inline[0];
+  const value = first ? `${first.valueBytes} bytes stored as \`${first.encoding}\`` : '';
+  const parts = [
+    `# bench:store (${process.argv.slice(2).join(' ') || 'full'} run, ${seconds.toFixed(0)} s)`,
+    '',
+    ...machine.map((line) => `- ${line}`),
+    `- scratch database and MinIO prefix \`${env.s3.prefix}\`, removed at the end`,
+    '',
+    `## Store vs floor (inline value: ~1 KB JSON object, ${value})`,
+    '',
+    'ratio ops/s = ours ÷ floor throughput (below 1× is slower); ratio p50 = ours ÷ floor median latency (above 1× is slower).',
+    'Sequential, one caller; ops/s is operations over the summed time of the timed calls. Ours and the floor run in',
+    'alternating blocks so load drift hits both.',
+    '',
+    mainTable(inline, objects),
+    '',
+    '## Peak memory, 100 MiB random value (one child process per operation)',
+    '',
+    "RSS before: after a full GC, with the value to write already in memory. Peak: the kernel's RSS high-water mark",
+    '(VmHWM), reset to the current RSS just before the call; `≤` marks an upper bound where it could not be reset.',
+    '',
+    memoryTable(memory),
+    '',
+  ];
+  if (breakdown) {
+    parts.push('## Where one inline write spends its time', '', breakdownTable(breakdown), '');
+  }
+  return parts.join('\n');
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
