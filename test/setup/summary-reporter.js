@@ -1,9 +1,10 @@
-// Prints one closing line CI tools recognise ("jest: N passed, N failed, N skipped") after jest's own summary.
+// Prints one closing line CI tools recognise ("jest: N passed, N failed, N skipped"), as the very last output:
+// jest's own summary comes after the reporters run, so the line waits for the process to exit.
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const { numPassedTests, numFailedTests, numPendingTests, numTodoTests, numRuntimeErrorTestSuites } = results;
-    const failed = numFailedTests + numRuntimeErrorTestSuites;
-    process.stderr.write(`\njest: ${numPassedTests} passed, ${failed} failed, ${numPendingTests + numTodoTests} skipped\n`);
+    const line = `jest: ${numPassedTests} passed, ${numFailedTests + numRuntimeErrorTestSuites} failed, ${numPendingTests + numTodoTests} skipped\n`;
+    process.once('exit', () => process.stderr.write(line));
   }
 }
 module.exports = SummaryReporter;
