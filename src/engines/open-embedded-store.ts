@@ -58,7 +58,8 @@ async function connectToHolder(
 ): Promise<SqlEngine> {
   // PGlite has one database and ignores the name a client asks for; 'postgres' is what it reports.
   const connectionString = `postgres://postgres@${socket.host}:${socket.port}/postgres`;
-  const engine = createPostgresEngine({ connectionString, max: SOCKET_POOL_SIZE });
+  // Every socket client shares the one PGlite session: statement names would collide between processes.
+  const engine = createPostgresEngine({ connectionString, max: SOCKET_POOL_SIZE, preparedStatements: false });
   try {
     await engine.query('select 1');
   } catch (err) {

@@ -4,9 +4,17 @@
  */
 export interface SqlExecutor {
   /** Runs one parameterised statement (`$1`, `$2`, …) and returns its rows. */
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
   /** Runs a script of several statements with no parameters (migrations). */
   exec(sql: string): Promise<void>;
+}
+
+export interface QueryOptions {
+  /**
+   * A stable name for a hot statement whose text never changes: an engine may keep it prepared on each connection
+   * and reuse its plan instead of parsing and planning it on every call.
+   */
+  readonly prepareAs?: string;
 }
 
 export interface SqlEngine extends SqlExecutor {

@@ -92,7 +92,9 @@ export class XComStore implements XComBackend {
     try {
       // Objects first: a row must never point at an object that is not there yet.
       await mapLimited(uploads, this.#concurrency, (p) => this.objectStore.put(p.entry.objectKey!, p.upload!));
-      rows = await this.engine.query<CommitRow>(commitStatement(this.#quoted), commitParams(entries));
+      rows = await this.engine.query<CommitRow>(commitStatement(this.#quoted), commitParams(entries), {
+        prepareAs: `xcom_commit_${this.schema}`,
+      });
     } catch (err) {
       // All or nothing: no row was written, so the objects this call uploaded must not outlive it.
       await this.#deleteUnreferencedObjects(uploads.map((p) => p.entry.objectKey)).catch(() => undefined);
