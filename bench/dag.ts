@@ -16,7 +16,8 @@ import { TEMPORAL_CLI } from '../services/versions';
 import { XComPlugin } from '../src/plugin';
 import { describeMachine } from './lib/machine';
 import { FAN_OUT_DAGS, MAX_ACTIVE_TASKS } from './dag/dags';
-import { dagBenchStoreConfig, openDagBenchEnv } from './dag/env';
+import { openDagBenchEnv } from './dag/env';
+import { benchStoreConfig } from './lib/service-env';
 import { breakdownTable, runnerRatio, wallTable, type CaseResult } from './dag/report';
 import { benchCases, sampleOnce, type BenchCase, type Sample } from './dag/runs';
 import { replayMs } from './dag/replay';
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   try {
     for (const line of env.summary) step(line);
     const machine = await describeMachine(env.databaseUrl);
-    const plugin = new XComPlugin({ store: dagBenchStoreConfig(env), dags: [...FAN_OUT_DAGS.values()] });
+    const plugin = new XComPlugin({ store: benchStoreConfig(env), dags: [...FAN_OUT_DAGS.values()] });
     step('bundling the bench workflows (with and without the plugin)');
     const workers = await createDagBenchWorkers(env, plugin, randomBytes(4).toString('hex'));
     try {

@@ -2,9 +2,8 @@
  * `npm run bench:overhead [-- --quick] [-- --as-installed]`: what the plugin costs a Temporal workflow, measured in
  * one run on services it starts itself (Temporal dev server, MinIO, Postgres; reused from TEMPORAL_ADDRESS,
  * S3_ENDPOINT, DATABASE_URL):
- *   1. per small activity, the same workflow without the plugin, with it, and with it and its commit statement
- *      prepared (a fix simulated from the bench), latencies from history event times; then what the plugin's
- *      commit costs on its own;
+ *   1. per small activity, the same workflow with and without the plugin (latencies from history event times),
+ *      and what the plugin's commit costs on its own;
  *   2. a 10 MiB and a 100 MiB activity result handed to a second activity, as an XComRef through our store vs
  *      through Temporal's External Storage with the S3 driver, on the same MinIO.
  * Prints markdown tables on stdout; progress goes to stderr.
@@ -23,10 +22,10 @@ import { TEMPORAL_CLI } from '../services/versions';
 import { XComPlugin } from '../src/plugin';
 import { benchCommitCost, type CommitPlan } from './overhead/commit-cost';
 import { countObjectCalls } from './overhead/count-object-store';
-import { benchStoreConfig, openOverheadEnv } from './overhead/env';
+import { benchStoreConfig } from './lib/service-env';
+import { openOverheadEnv } from './overhead/env';
 import { benchLargeValues, type LargePlan } from './overhead/large-values';
 import { benchPerActivity, type PerActivityPlan } from './overhead/per-activity';
-import { prepareCommitStatement } from './overhead/prepared-commit';
 import { sourceRevision } from './overhead/source-revision';
 import { timeCommits } from './overhead/time-commits';
 import { summarize } from './lib/percentiles';
@@ -73,25 +72,19 @@ async function main(): Promise<void> {
     const machine = await describeMachine(env.databaseUrl);
     const storeConfig = benchStoreConfig(env);
     const plugin = new XComPlugin({ store: storeConfig });
-    const pluginPrepared = new XComPlugin({ store: storeConfig });
     step('bundling the bench workflows (with and without the plugin)');
     const largest = Math.max(...plan.large.sizes.map((s) => s.bytes));
-    const workers = await createBenchWorkers(env, { xcom: plugin, xcomPrepared: pluginPrepared }, largest, randomBytes(4).toString('hex'));
+    const workers = await createBenchWorkers(env, plugin, largest, randomBytes(4).toString('hex'));
     try {
       const measured = await workers.runWhile(async () => {
         const objectCalls = countObjectCalls(await plugin.store());
         const inSitu = timeCommits(await plugin.store());
-        const preparedFix = prepareCommitStatement(await pluginPrepared.store(), env.databaseUrl, storeConfig.schema);
-        const inSituPrepared = timeCommits(await pluginPrepared.store());
         step('part 1: per-activity overhead');
-        const perActivity = await benchPerActivity(workers, plan.perActivity, step).finally(() => preparedFix.end());
-        step(`part 1: ${preparedFix.prepared()} commits went through the prepared statement`);
+        const perActivity = await benchPerActivity(workers, plan.perActivity, step);
+        // Taken now: the commits timed next (no Temporal) go through the same store.
+        const inActivities = summarize(inSitu.splice(0));
         step('part 1: cost of one commit, no Temporal');
-        const commit = {
-          ...(await benchCommitCost(plugin, storeConfig, plan.commit)),
-          inActivities: summarize(inSitu.splice(0)),
-          preparedInActivities: summarize(inSituPrepared.splice(0)),
-        };
+        const commit = { ...(await benchCommitCost(plugin, storeConfig, plan.commit)), inActivities };
         step('part 2: large values');
         const large = await benchLargeValues({ ...workers.xcom, counts: objectCalls }, workers.externalStorage, plan.large, step);
         return { perActivity, commit, large };

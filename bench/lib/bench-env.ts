@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteObjectsCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { createDatabase, databaseUrl, dropDatabase } from '../../services/postgres';
 import { startServices } from '../../services/start-services';
 import { createPostgresEngine } from '../../src/engines/postgres-engine';
 import { migrate } from '../../src/migrations/migrate';
+import { cleanupStack } from './cleanup-stack';
 import { FLOOR_DDL } from './floor-sql';
+import { deleteS3Prefix, requiredServiceEnv, s3LocationFrom } from './service-env';
 
 /** MinIO (or the S3 server named by S3_ENDPOINT) and the prefix this run keeps its objects under. */
 export interface S3Settings {
@@ -36,19 +38,13 @@ export interface BenchEnv {
  * and migrated for this run, and a temp directory. Whatever was set up is torn down if a later step fails.
  */
 export async function openBenchEnv(): Promise<BenchEnv> {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      const errors: unknown[] = [];
-      for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => errors.push(err));
-      if (errors.length > 0) throw new AggregateError(errors, 'bench cleanup failed');
-    })());
+  const cleanups = cleanupStack();
+  const close = cleanups.close;
   try {
     const services = await startServices({ temporal: false });
     cleanups.push(() => services.stop());
     const env = services.env;
-    const adminUrl = required(env, 'DATABASE_URL');
+    const adminUrl = requiredServiceEnv(env, 'DATABASE_URL');
     const tag = randomBytes(4).toString('hex');
 
     const name = `xcom_bench_${tag}`;
@@ -66,16 +62,8 @@ export async function openBenchEnv(): Promise<BenchEnv> {
     const tmpDir = await mkdtemp(join(tmpdir(), 'xcom-bench-'));
     cleanups.push(() => rm(tmpDir, { recursive: true, force: true }));
 
-    const s3: S3Settings = {
-      endpoint: required(env, 'S3_ENDPOINT'),
-      accessKeyId: required(env, 'S3_ACCESS_KEY_ID'),
-      secretAccessKey: required(env, 'S3_SECRET_ACCESS_KEY'),
-      bucket: required(env, 'S3_BUCKET'),
-      region: required(env, 'S3_REGION'),
-      prefix: `bench-${tag}`,
-    };
-    // Matters when S3_ENDPOINT is reused; a MinIO we started is deleted whole by services.stop().
-    cleanups.push(() => deletePrefix(s3));
+    const s3: S3Settings = { ...s3LocationFrom(env), prefix: `bench-${tag}` };
+    cleanups.push(() => deleteS3Prefix(s3, `${s3.prefix}/`));
 
     return { summary: [...services.summary, `postgres: scratch database ${name}`], databaseUrl: url, s3, tmpDir, close };
   } catch (err) {
@@ -92,22 +80,4 @@ export function s3Client(s3: S3Settings): S3Client {
     forcePathStyle: true,
     credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
   });
-}
-
-async function deletePrefix(s3: S3Settings): Promise<void> {
-  const client = s3Client(s3);
-  try {
-    for await (const page of paginateListObjectsV2({ client }, { Bucket: s3.bucket, Prefix: `${s3.prefix}/` })) {
-      const keys = (page.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [{ Key: o.Key }]));
-      if (keys.length > 0) await client.send(new DeleteObjectsCommand({ Bucket: s3.bucket, Delete: { Objects: keys } }));
-    }
-  } finally {
-    client.destroy();
-  }
-}
-
-function required(env: Record<string, string>, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`startServices did not provide ${name}`);
-  return value;
 }

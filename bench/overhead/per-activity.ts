@@ -6,7 +6,7 @@ import type { sequentialSmallActivities } from './workflows';
 export interface PerActivityPlan {
   /** Activities per workflow run. */
   readonly count: number;
-  /** Measured rounds; each runs the workflow once per side, the order rotating from round to round. */
+  /** Measured rounds; each runs the workflow once per side, the side going first alternating. */
   readonly rounds: number;
   /** Activities in the untimed warm-up run of each side. */
   readonly warmupCount: number;
@@ -26,24 +26,21 @@ export interface PerActivityResult {
   readonly plan: PerActivityPlan;
   readonly withoutPlugin: SideLatency;
   readonly withPlugin: SideLatency;
-  /** The plugin with its commit statement prepared (the suggested fix, simulated by the bench). */
-  readonly withPreparedCommit: SideLatency;
 }
 
 /** Runs the N-activity workflow on every side, interleaved, and pools the activity latencies from the histories. */
 export async function benchPerActivity(
-  sides: { readonly bare: Side; readonly xcom: Side; readonly xcomPrepared: Side },
+  sides: { readonly bare: Side; readonly xcom: Side },
   plan: PerActivityPlan,
   step: (what: string) => void,
 ): Promise<PerActivityResult> {
-  const all = [sides.xcom, sides.bare, sides.xcomPrepared];
+  const all = [sides.xcom, sides.bare];
   const samples = new Map<Side, { timings: ActivityTiming[]; workflowMs: number }>(all.map((s) => [s, { timings: [], workflowMs: 0 }]));
   step(`warm-up: ${plan.warmupCount} activities per side`);
   for (const side of all) await runOnce(side, plan.warmupCount);
   for (let round = 0; round < plan.rounds; round++) {
-    // Rotate, and reverse every other round, so each side runs first, middle and last as often as possible.
-    const rotated = all.map((_, k) => all[(k + round) % all.length]!);
-    for (const side of round % 2 === 1 ? rotated.reverse() : rotated) {
+    // The side that goes first alternates from round to round.
+    for (const side of round % 2 === 1 ? [...all].reverse() : all) {
       step(`round ${round + 1}/${plan.rounds}: ${plan.count} activities, ${side.label}`);
       const timings = await runOnce(side, plan.count);
       const into = samples.get(side)!;
@@ -62,7 +59,7 @@ export async function benchPerActivity(
       workflowPerActivityMs: workflowMs / timings.length,
     };
   };
-  return { plan, withoutPlugin: latency(sides.bare), withPlugin: latency(sides.xcom), withPreparedCommit: latency(sides.xcomPrepared) };
+  return { plan, withoutPlugin: latency(sides.bare), withPlugin: latency(sides.xcom) };
 }
 
 async function runOnce(side: Side, count: number): Promise<{ activities: ActivityTiming[]; workflowMs: number }> {

@@ -12,7 +12,7 @@ export interface OverheadMeasurements {
   readonly facts: readonly string[];
   readonly perActivityPlan: PerActivityPlan;
   readonly perActivity: PerActivityResult;
-  readonly commit: CommitCost & { readonly inActivities: Summary; readonly preparedInActivities: Summary };
+  readonly commit: CommitCost & { readonly inActivities: Summary };
   readonly large: readonly SizeResult[];
 }
 
@@ -29,10 +29,6 @@ export function overheadReport(m: OverheadMeasurements): string {
     `### 1. Per-activity overhead: ${count} sequential activities returning ~100 B, ${rounds} rounds per side, interleaved after a warm-up run`,
     '',
     perActivityTable(m.perActivity),
-    '',
-    'The suggested fix, simulated by the bench on a second plugin instance: its commit statement sent as a named prepared statement.',
-    '',
-    preparedCommitTable(m.perActivity),
     '',
     commitCostTable(m.commit),
     '',
@@ -73,33 +69,18 @@ export function perActivityTable(result: PerActivityResult): string {
   );
 }
 
-/** Part 1, the suggested fix: the plugin with its commit statement prepared, against the same baseline. */
-export function preparedCommitTable(result: PerActivityResult): string {
-  const { withoutPlugin: off, withPlugin: on, withPreparedCommit: fix } = result;
-  const row = (label: string, pick: (s: SideLatency) => Summary) => {
-    const [a, b, c] = [pick(off), pick(on), pick(fix)];
-    return [label, formatMs(a.p50Ms), formatMs(b.p50Ms), formatMs(c.p50Ms), formatRatio(c.p50Ms / a.p50Ms), formatMs(a.p99Ms), formatMs(c.p99Ms), formatRatio(c.p99Ms / a.p99Ms)];
-  };
-  return markdownTable(
-    ['per activity', 'p50 without', 'p50 plugin', 'p50 plugin, commit prepared', 'p50 ratio, prepared', 'p99 without', 'p99 plugin, prepared', 'p99 ratio, prepared'],
-    [row('scheduled → completed', (s) => s.total), row('started → completed (run + report)', (s) => s.run)],
-  );
-}
-
 /** Part 1, continued: what the plugin does per small activity, timed outside Temporal. */
-export function commitCostTable(cost: CommitCost & { readonly inActivities: Summary; readonly preparedInActivities: Summary }): string {
+export function commitCostTable(cost: CommitCost & { readonly inActivities: Summary }): string {
   const row = (label: string, s: Summary) => [label, formatMs(s.p50Ms), formatMs(s.p99Ms), formatMs(s.meanMs), String(s.n)];
   return markdownTable(
     ['one small result (~100 B JSON); all rows but the first timed alone, no Temporal', 'p50', 'p99', 'mean', 'n'],
     [
       row('`store.commit` timed inside the activities of the runs above (with Temporal)', cost.inActivities),
-      row('the same, on the plugin instance whose commit statement is prepared', cost.preparedInActivities),
       row('plugin activity interceptor around the activity (all our work)', cost.interceptor),
       row('`store.commit` of the one entry (one statement, one transaction)', cost.commit),
       row('the same commit with `synchronous_commit = off` (no WAL flush wait)', cost.commitNoSync),
-      row('its SQL statement alone, unnamed as the store sends it (parse + plan each time)', cost.statementUnnamed),
-      row('its SQL statement alone as a named prepared statement', cost.statementPrepared),
-      row('prepared, and `synchronous_commit = off`', cost.statementPreparedNoSync),
+      row('its SQL statement alone, prepared with a generic plan (as the store sends it)', cost.statementPrepared),
+      row('its SQL statement alone, unnamed (parsed and planned on every call)', cost.statementUnnamed),
       row('`select 1` on the same pool (one round trip)', cost.roundTrip),
     ],
   );

@@ -16,8 +16,6 @@ export interface Side {
 export interface BenchWorkers {
   /** The plugin on worker, bundle and client. */
   readonly xcom: Side;
-  /** A second plugin instance whose store the bench patches to prepare its commit statement (the suggested fix). */
-  readonly xcomPrepared: Side;
   /** No plugin, default data converter. */
   readonly bare: Side;
   /** No plugin; Temporal's External Storage with the S3 driver on worker and client. */
@@ -33,13 +31,7 @@ const QUIET_BUNDLER = { trace() {}, debug() {}, info() {}, warn() {}, error: con
  * Bundles the bench workflows twice (with and without the plugin's workflow interceptors) and builds the three
  * workers on one native connection, each on its own task queue.
  */
-export async function createBenchWorkers(
-  env: OverheadEnv,
-  plugins: { readonly xcom: XComPlugin; readonly xcomPrepared: XComPlugin },
-  maxPayloadBytes: number,
-  tag: string,
-): Promise<BenchWorkers> {
-  const plugin = plugins.xcom;
+export async function createBenchWorkers(env: OverheadEnv, plugin: XComPlugin, maxPayloadBytes: number, tag: string): Promise<BenchWorkers> {
   const workflowsPath = require.resolve('./workflows');
   const [withPlugin, withoutPlugin] = [
     await bundleWorkflowCode({ workflowsPath, plugins: [plugin], logger: QUIET_BUNDLER }),
@@ -56,7 +48,6 @@ export async function createBenchWorkers(
       Worker.create({ connection: native, taskQueue, workflowBundle: bundle, activities, ...extra });
     const workers = [
       await worker(queue('xcom'), withPlugin, { plugins: [plugin] }),
-      await worker(queue('xcom-prepared'), withPlugin, { plugins: [plugins.xcomPrepared] }),
       await worker(queue('bare'), withoutPlugin, {}),
       // The driver swaps payloads for claims before the size checks would matter; the SDK recommends this flag
       // whenever External Storage changes payload sizes.
@@ -64,11 +55,6 @@ export async function createBenchWorkers(
     ];
     return {
       xcom: { label: 'XComRef (plugin)', taskQueue: queue('xcom'), client: new Client({ connection, plugins: [plugin] }) },
-      xcomPrepared: {
-        label: 'plugin, commit prepared',
-        taskQueue: queue('xcom-prepared'),
-        client: new Client({ connection, plugins: [plugins.xcomPrepared] }),
-      },
       bare: { label: 'no plugin', taskQueue: queue('bare'), client: new Client({ connection }) },
       externalStorage: {
         label: 'External Storage (S3 driver)',
