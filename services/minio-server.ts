@@ -7,6 +7,7 @@ import { envWithout, ManagedChild } from './managed-child';
 import { ensureBucket } from './s3-bucket';
 import { MINIO } from './versions';
 import { waitUntil } from './wait-until';
+import { portTakenOr, startWithFreshPorts } from './port-retry';
 
 /** Fixed dev credentials: the server only listens on loopback and lives as long as the test run. */
 const ACCESS_KEY_ID = 'xcom-test';
@@ -15,7 +16,6 @@ const BUCKET = 'xcom';
 const REGION = 'us-east-1';
 const READY_TIMEOUT_MS = 60_000;
 const READY_POLL_MS = 200;
-const PORT_ATTEMPTS = 3;
 
 export interface MinioServer {
   /** http://127.0.0.1:<port>; use with `forcePathStyle: true`. */
@@ -39,16 +39,8 @@ export interface MinioServerOptions {
 /** Starts MinIO on free loopback ports over a fresh temporary directory, with the `xcom` bucket created. */
 export async function startMinio(options: MinioServerOptions = {}): Promise<MinioServer> {
   const binary = options.binaryPath ?? (await ensureGoBinary(MINIO));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce(binary);
-    } catch (error) {
-      if (attempt >= PORT_ATTEMPTS || !(error instanceof PortTakenError)) throw error;
-    }
-  }
+  return startWithFreshPorts(() => startOnce(binary));
 }
-
-class PortTakenError extends Error {}
 
 async function startOnce(binary: string): Promise<MinioServer> {
   const root = mkdtempSync(join(tmpdir(), 'xcom-minio-'));
@@ -98,7 +90,7 @@ async function startOnce(binary: string): Promise<MinioServer> {
       abortIf: () => {
         if (!child.hasExited) return undefined;
         const error = child.exitedError(`while starting (${binary} ${args.join(' ')})`);
-        return /already in use/i.test(child.outputTail(50)) ? new PortTakenError(error.message) : error;
+        return portTakenOr(error, child.outputTail(50));
       },
     });
     await ensureBucket(server);

@@ -4,12 +4,12 @@ import { ensureGoBinary } from './go-binary';
 import { envWithout, ManagedChild } from './managed-child';
 import { TEMPORAL_CLI } from './versions';
 import { waitUntil } from './wait-until';
+import { portTakenOr, startWithFreshPorts } from './port-retry';
 
 /** The SDK's own test-server starter allows 5 s; a cold dev server on a busy 2-core machine needs more. */
 const READY_TIMEOUT_MS = 60_000;
 const READY_POLL_MS = 200;
 /** Free ports are picked, released, then bound by the child: another process may take one in between. */
-const PORT_ATTEMPTS = 3;
 
 export interface TemporalDevServer {
   /** host:port of the frontend gRPC service. */
@@ -29,16 +29,8 @@ export interface TemporalDevServerOptions {
 /** Starts `temporal server start-dev` (in-memory, no UI) on free loopback ports; resolves when it serves gRPC. */
 export async function startTemporalDevServer(options: TemporalDevServerOptions = {}): Promise<TemporalDevServer> {
   const binary = options.binaryPath ?? (await ensureGoBinary(TEMPORAL_CLI));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce(binary);
-    } catch (error) {
-      if (attempt >= PORT_ATTEMPTS || !(error instanceof PortTakenError)) throw error;
-    }
-  }
+  return startWithFreshPorts(() => startOnce(binary));
 }
-
-class PortTakenError extends Error {}
 
 async function startOnce(binary: string): Promise<TemporalDevServer> {
   const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
@@ -71,7 +63,7 @@ async function startOnce(binary: string): Promise<TemporalDevServer> {
       abortIf: () => {
         if (!child.hasExited) return undefined;
         const error = child.exitedError(`while starting (${binary} ${args.join(' ')})`);
-        return /already in use/i.test(child.outputTail(50)) ? new PortTakenError(error.message) : error;
+        return portTakenOr(error, child.outputTail(50));
       },
     });
   } catch (error) {
