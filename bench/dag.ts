@@ -16,7 +16,7 @@ import { TEMPORAL_CLI } from '../services/versions';
 import { XComPlugin } from '../src/plugin';
 import { describeMachine } from './lib/machine';
 import { FAN_OUT_DAGS, MAX_ACTIVE_TASKS } from './dag/dags';
-import { openDagBenchEnv } from './dag/env';
+import { openTemporalBenchEnv } from './lib/temporal-bench-env';
 import { benchStoreConfig } from './lib/service-env';
 import { breakdownTable, runnerRatio, wallTable, type CaseResult } from './dag/report';
 import { benchCases, sampleOnce, type BenchCase, type Sample } from './dag/runs';
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const step = (what: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${what}\n`);
   Runtime.install({ logger: new DefaultLogger('WARN') });
   step('starting services');
-  const env = await openDagBenchEnv();
+  const env = await openTemporalBenchEnv('dag');
   try {
     for (const line of env.summary) step(line);
     const machine = await describeMachine(env.databaseUrl);

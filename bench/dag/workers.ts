@@ -3,7 +3,7 @@ import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions, type 
 import type { XComPlugin } from '../../src/plugin';
 import * as activities from './activities';
 import { MAX_ACTIVE_TASKS } from './dags';
-import type { DagBenchEnv } from './env';
+import type { TemporalBenchEnv } from '../lib/temporal-bench-env';
 
 /** Worker settings shared by every side, so only the plugin and the workflow code differ. */
 export const WORKER_SETTINGS = {
@@ -35,7 +35,7 @@ export interface DagBenchWorkers {
 const QUIET_BUNDLER = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
 
 /** Bundles the bench workflows with and without the plugin and builds both workers on one native connection. */
-export async function createDagBenchWorkers(env: DagBenchEnv, plugin: XComPlugin, tag: string): Promise<DagBenchWorkers> {
+export async function createDagBenchWorkers(env: TemporalBenchEnv, plugin: XComPlugin, tag: string): Promise<DagBenchWorkers> {
   const workflowsPath = require.resolve('./workflows');
   const withPlugin = await bundleWorkflowCode({ workflowsPath, plugins: [plugin], logger: QUIET_BUNDLER });
   const withoutPlugin = await bundleWorkflowCode({ workflowsPath, logger: QUIET_BUNDLER });

@@ -39,11 +39,9 @@ export async function openCrossDagContext(): Promise<CrossDagContext> {
       const worker = await startWorkerProcess({
         taskQueue,
         store: storeConfig,
-        script: 'cross-dag/worker-process.ts',
-        env: {
-          ...(options.delivery !== undefined && { XCOM_TEST_DELIVERY: JSON.stringify(options.delivery) }),
-          ...(options.killAfterCommitType && { XCOM_TEST_KILL_AFTER_COMMIT_TYPE: options.killAfterCommitType }),
-        },
+        suite: 'cross-dag',
+        killAfterCommitType: options.killAfterCommitType,
+        ...(options.delivery !== undefined && { env: { XCOM_TEST_DELIVERY: JSON.stringify(options.delivery) } }),
       });
       workers.push(worker);
       return worker;

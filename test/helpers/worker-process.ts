@@ -15,15 +15,16 @@ export interface WorkerProcess {
 export interface WorkerProcessOptions {
   readonly taskQueue: string;
   readonly store: StoreConfig;
-  readonly killAfterCommit?: boolean;
-  /** Another worker script under test/fixtures (default worker-process.ts). */
-  readonly script?: string;
+  /** SIGKILL the process right after the first attempt of an activity of this type has committed. */
+  readonly killAfterCommitType?: string;
+  /** Which fixtures the worker serves: test/fixtures (default) or test/fixtures/cross-dag. */
+  readonly suite?: 'cross-dag';
   /** More environment for the script. */
   readonly env?: Readonly<Record<string, string>>;
 }
 
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
-  const script = path.join(__dirname, '..', 'fixtures', options.script ?? 'worker-process.ts');
+  const script = path.join(__dirname, '..', 'fixtures', 'worker-process.ts');
   const child = spawn(process.execPath, ['--require', 'tsx/cjs', script], {
     env: {
       ...process.env,
@@ -31,7 +32,8 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       TEMPORAL_ADDRESS: requiredEnv('TEMPORAL_ADDRESS'),
       XCOM_TEST_TASK_QUEUE: options.taskQueue,
       XCOM_TEST_STORE: JSON.stringify(options.store),
-      XCOM_TEST_KILL_AFTER_COMMIT: options.killAfterCommit ? '1' : '0',
+      ...(options.suite && { XCOM_TEST_SUITE: options.suite }),
+      ...(options.killAfterCommitType && { XCOM_TEST_KILL_AFTER_COMMIT_TYPE: options.killAfterCommitType }),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -34,7 +34,7 @@ describe('retry safety (real Temporal, Postgres, MinIO)', () => {
 
   test('a worker killed with SIGKILL right after the commit: the retry re-commits and one consistent value remains', async () => {
     const taskQueue = uniqueTaskQueue('kill-after-commit');
-    const doomed = await startWorkerProcess({ taskQueue, store: ctx.storeConfig, killAfterCommit: true });
+    const doomed = await startWorkerProcess({ taskQueue, store: ctx.storeConfig, killAfterCommitType: 'stampAttempt' });
     workers.push(doomed);
     const client = ctx.env.client(ctx.plugin);
     const workflowId = `kill-after-commit-${randomUUID()}`;
