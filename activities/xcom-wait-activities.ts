@@ -1,7 +1,7 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { FoundXCom, SubscribeRequest, SubscribeResult, XComWaitActivities } from '../src/common/xcom-wait';
-import type { XComRef } from '../src/common/xcom-ref';
+import { entryRef, type XComRef } from '../src/common/xcom-ref';
 import type { XComBackend } from '../src/store/backend';
 import type { XComEntryMeta } from '../src/store/types';
 import { SubscriptionStore } from '../src/subscriptions/subscription-store';
@@ -62,17 +62,7 @@ export function createXComWaitActivities(runtime: XComRuntime): XComWaitActiviti
 async function readFound(store: XComBackend, thresholdBytes: number, meta: XComEntryMeta): Promise<FoundXCom | undefined> {
   const record = await refifyingBackend(store, thresholdBytes).get(meta);
   if (!record) return undefined;
-  const ref: XComRef = {
-    $xcomRef: 1,
-    dagId: record.dagId,
-    runId: record.runId,
-    taskId: record.taskId,
-    mapIndex: record.mapIndex,
-    key: record.key,
-    sizeBytes: record.sizeBytes,
-    digest: record.digest,
-    ...(Array.isArray(record.value) && { length: record.value.length }),
-  };
+  const ref = entryRef(record, record.value);
   return {
     found: true,
     timedOut: false,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WaitForXComTarget } from '../common/xcom-wait';
-import type { XComRef } from '../common/xcom-ref';
+import { entryRef, type XComRef } from '../common/xcom-ref';
 import type { XComBackend } from '../store/backend';
 import type { XComRecord } from '../store/types';
 import { OUTBOX_CHANNEL, SubscriptionStore } from '../subscriptions/subscription-store';
@@ -80,16 +80,7 @@ function found<T>(record: XComRecord): ClientWaitResult<T> {
     found: true,
     timedOut: false,
     value: record.value as T,
-    ref: {
-      $xcomRef: 1,
-      dagId: record.dagId,
-      runId: record.runId,
-      taskId: record.taskId,
-      mapIndex: record.mapIndex,
-      key: record.key,
-      sizeBytes: record.sizeBytes,
-      digest: record.digest,
-    },
+    ref: entryRef(record),
     dagId: record.dagId,
     runId: record.runId,
     logicalDate: record.logicalDate,

@@ -30,3 +30,30 @@ export function isXComRef(value: unknown): value is XComRef {
     typeof (value as { digest?: unknown }).digest === 'string'
   );
 }
+
+/** The ref to an entry, from its identity, size and digest; `length` when its value is known to be an array. */
+export function entryRef(
+  entry: {
+    readonly dagId: string;
+    readonly runId: string;
+    readonly taskId: string;
+    readonly mapIndex: number;
+    readonly key: string;
+    readonly sizeBytes: number;
+    readonly digest: string;
+  },
+  value?: unknown,
+): XComRef {
+  const { dagId, runId, taskId, mapIndex, key, sizeBytes, digest } = entry;
+  return {
+    $xcomRef: 1,
+    dagId,
+    runId,
+    taskId,
+    mapIndex,
+    key,
+    sizeBytes,
+    digest,
+    ...(Array.isArray(value) && { length: value.length }),
+  };
+}

@@ -1,4 +1,4 @@
-import type { XComRef } from '../common/xcom-ref';
+import { entryRef, type XComRef } from '../common/xcom-ref';
 import type { SqlEngine, SqlExecutor } from '../engines/sql-engine';
 import { XComConfigError } from '../errors';
 import { quoteSchema } from '../migrations/schema-name';
@@ -288,8 +288,7 @@ function deliveryFromRow(row: OutboxRow): OutboxDelivery {
     workflowId: row.workflow_id,
     workflowRunId: row.workflow_run_id,
     attempts: row.attempts,
-    ref: {
-      $xcomRef: 1,
+    ref: entryRef({
       dagId: row.dag_id,
       runId: row.run_id,
       taskId: row.task_id,
@@ -297,6 +296,6 @@ function deliveryFromRow(row: OutboxRow): OutboxDelivery {
       key: row.key,
       sizeBytes: Number(row.size_bytes),
       digest: row.digest,
-    },
+    }),
   };
 }

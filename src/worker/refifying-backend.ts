@@ -1,4 +1,4 @@
-import type { XComRef } from '../common/xcom-ref';
+import { entryRef } from '../common/xcom-ref';
 import type { XComBackend } from '../store/backend';
 import { mapLimited } from '../store/map-limited';
 import type { GetManyOptions, XComEntryMeta, XComFilter, XComRecord } from '../store/types';
@@ -29,17 +29,7 @@ export function refifyingBackend(inner: XComBackend, thresholdBytes: number): XC
 }
 
 function withRef(meta: XComEntryMeta): XComRecord {
-  const ref: XComRef = {
-    $xcomRef: 1,
-    dagId: meta.dagId,
-    runId: meta.runId,
-    taskId: meta.taskId,
-    mapIndex: meta.mapIndex,
-    key: meta.key,
-    sizeBytes: meta.sizeBytes,
-    digest: meta.digest,
-  };
-  return { ...meta, value: ref };
+  return { ...meta, value: entryRef(meta) };
 }
 
 function bindAll(backend: XComBackend): XComBackend {

@@ -1,5 +1,5 @@
 import type { Info } from '@temporalio/activity';
-import type { XComRef } from '../common/xcom-ref';
+import { entryRef } from '../common/xcom-ref';
 import {
   pendingOverlay,
   pullMapped,
@@ -11,7 +11,7 @@ import {
 } from '../pull';
 import type { XComBackend } from '../store/backend';
 import { assertId, MAX_KEY_LENGTH, RETURN_VALUE_KEY } from '../store/identity';
-import type { SetResult, XComWrite } from '../store/types';
+import type { XComWrite } from '../store/types';
 import { resultEntries } from './result-entries';
 import type { TaskInstance } from './task-instance';
 
@@ -62,7 +62,7 @@ export class TaskAttempt {
     const results = await this.store.commit([...entries].map(([key, value]) => this.#write(key, value)));
     const returned = fromResult.length > 0 ? results.find((r) => r.identity.key === RETURN_VALUE_KEY) : undefined;
     if (!returned) return unrecorded;
-    if (this.task.returnRef || returned.sizeBytes >= this.historyThresholdBytes) return refFor(returned, result);
+    if (this.task.returnRef || returned.sizeBytes >= this.historyThresholdBytes) return entryRef({ ...returned.identity, sizeBytes: returned.sizeBytes, digest: returned.digest }, result);
     return result;
   }
 
@@ -107,14 +107,4 @@ export class TaskAttempt {
   }
 
   readonly #overlay: PendingOverlay = pendingOverlay(this.#pushes);
-}
-
-function refFor(written: SetResult, value: unknown): XComRef {
-  return {
-    $xcomRef: 1,
-    ...written.identity,
-    sizeBytes: written.sizeBytes,
-    digest: written.digest,
-    ...(Array.isArray(value) && { length: value.length }),
-  };
 }

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { WorkflowStartOptions } from '@temporalio/client';
-import type { XComRef } from '../common/xcom-ref';
+import { entryRef, type XComRef } from '../common/xcom-ref';
 import { XComError } from '../errors';
 import { formatIdentity, RETURN_VALUE_KEY } from '../store/identity';
 import type { TaskAttempt } from './task-attempt';
@@ -84,5 +84,5 @@ export async function refTo(attempt: TaskAttempt, options: RefOptions): Promise<
     { values: false },
   );
   if (!meta) throw new XComError('XCOM_NOT_FOUND', `xcom.ref: no XCom ${formatIdentity(identity)} has been committed`);
-  return { $xcomRef: 1, ...identity, sizeBytes: meta.sizeBytes, digest: meta.digest };
+  return entryRef(meta);
 }
