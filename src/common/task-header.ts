@@ -36,10 +36,6 @@ export interface TaskOptions {
 
 /** Activities registered by the plugin itself: never recorded as XComs. */
 export const INTERNAL_ACTIVITY_PREFIX = '__xcom_';
-export const PULL_ACTIVITY = '__xcom_pull';
-export const RESOLVE_ACTIVITY = '__xcom_resolve';
-export const PUSH_ACTIVITY = '__xcom_push';
-export const LENGTH_ACTIVITY = '__xcom_length';
 
 export function isInternalActivity(activityType: string): boolean {
   return activityType.startsWith(INTERNAL_ACTIVITY_PREFIX);

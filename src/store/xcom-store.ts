@@ -62,6 +62,8 @@ export class XComStore implements XComBackend {
   readonly maxValueBytes: number;
   readonly #codec: ValueCodec;
   readonly #quoted: string;
+  /** The commit statement for this schema, built once: it is the hot path and kept prepared under one name. */
+  readonly #commitSql: string;
   readonly #concurrency: number;
   #closed = false;
 
@@ -70,6 +72,7 @@ export class XComStore implements XComBackend {
     this.objectStore = options.objectStore;
     this.schema = options.schema ?? DEFAULT_SCHEMA;
     this.#quoted = quoteSchema(this.schema);
+    this.#commitSql = commitStatement(this.#quoted);
     this.inlineThresholdBytes = options.inlineThresholdBytes ?? DEFAULT_INLINE_THRESHOLD_BYTES;
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.#codec = options.codec ?? createValueCodec();
@@ -92,7 +95,7 @@ export class XComStore implements XComBackend {
     try {
       // Objects first: a row must never point at an object that is not there yet.
       await mapLimited(uploads, this.#concurrency, (p) => this.objectStore.put(p.entry.objectKey!, p.upload!));
-      rows = await this.engine.query<CommitRow>(commitStatement(this.#quoted), commitParams(entries), {
+      rows = await this.engine.query<CommitRow>(this.#commitSql, commitParams(entries), {
         prepareAs: `xcom_commit_${this.schema}`,
       });
     } catch (err) {
