@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3ClientFor } from '../../services/s3-bucket';
 import { createDatabase, databaseUrl, dropDatabase } from '../../services/postgres';
 import { startServices } from '../../services/start-services';
 import { createPostgresEngine } from '../../src/engines/postgres-engine';
@@ -73,11 +74,4 @@ export async function openBenchEnv(): Promise<BenchEnv> {
 }
 
 /** A path-style client for the bench's S3 server. */
-export function s3Client(s3: S3Settings): S3Client {
-  return new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-}
+export const s3Client: (s3: S3Settings) => S3Client = s3ClientFor;

@@ -32,18 +32,7 @@ export function isXComRef(value: unknown): value is XComRef {
 }
 
 /** The ref to an entry, from its identity, size and digest; `length` when its value is known to be an array. */
-export function entryRef(
-  entry: {
-    readonly dagId: string;
-    readonly runId: string;
-    readonly taskId: string;
-    readonly mapIndex: number;
-    readonly key: string;
-    readonly sizeBytes: number;
-    readonly digest: string;
-  },
-  value?: unknown,
-): XComRef {
+export function entryRef(entry: Omit<XComRef, '$xcomRef' | 'length'>, value?: unknown): XComRef {
   const { dagId, runId, taskId, mapIndex, key, sizeBytes, digest } = entry;
   return {
     $xcomRef: 1,
