@@ -27,6 +27,11 @@ export function setDagRun(options: { dagId?: string; logicalDate?: Date }): void
   override = { ...override, ...options };
 }
 
+/** The DAG id `setDagRun` gave, if any: what continue-as-new carries (otherwise the next type names the DAG). */
+export function dagIdOverride(): string | undefined {
+  return override.dagId;
+}
+
 export function currentDagRun(): DagRun {
   const info = workflowInfo();
   return {

@@ -2,17 +2,20 @@
 import {
   defaultPayloadConverter,
   type ActivityInput,
+  type ContinueAsNewInput,
   type LocalActivityInput,
   type Next,
   type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
 import { isInternalActivity, TASK_HEADER, type TaskHeader } from '../common/task-header';
 import { currentDagRun } from './dag-run';
+import { withDagRunHeader } from './dag-run-carry';
 import { currentTaskOptions, nextDefaultTaskId } from './task-scope';
 
 /**
- * Stamps every activity a workflow schedules with its task identity. It calls `next` synchronously (no extra
- * awaits), so installing it never changes the commands a workflow produces on replay.
+ * Stamps every activity a workflow schedules with its task identity, and hands the DAG run on at continue-as-new.
+ * It calls `next` synchronously (no extra awaits), so installing it never changes the commands a workflow produces
+ * on replay.
  */
 export class XComWorkflowOutboundInterceptor implements WorkflowOutboundCallsInterceptor {
   scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>): Promise<unknown> {
@@ -24,6 +27,10 @@ export class XComWorkflowOutboundInterceptor implements WorkflowOutboundCallsInt
     next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>,
   ): Promise<unknown> {
     return next(withTaskHeader(input, undefined));
+  }
+
+  continueAsNew(input: ContinueAsNewInput, next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>): Promise<never> {
+    return next({ ...input, headers: withDagRunHeader(input.headers) });
   }
 }
 

@@ -26,3 +26,13 @@ export function nextDefaultTaskId(activityType: string): string {
   defaultIdsUsed.set(activityType, used + 1);
   return used === 0 ? activityType : `${activityType}__${used}`;
 }
+
+/** The counters, for continue-as-new to carry to the next execution. */
+export function defaultIdsSnapshot(): Record<string, number> {
+  return Object.fromEntries(defaultIdsUsed);
+}
+
+/** Continues the numbering of an earlier execution of this run (before any task is scheduled). */
+export function restoreDefaultIds(counters: Readonly<Record<string, number>>): void {
+  for (const [type, used] of Object.entries(counters)) defaultIdsUsed.set(type, Math.max(used, defaultIdsUsed.get(type) ?? 0));
+}
