@@ -7,7 +7,7 @@ import { createPostgresEngine } from '../src/engines/postgres-engine';
 import type { SqlEngine } from '../src/engines/sql-engine';
 import { migrate } from '../src/migrations/migrate';
 import { DirectoryObjectStore } from '../src/objects/directory-object-store';
-import { commitParams, commitStatement } from '../src/store/commit-statement';
+import { commitParams, commitStatement, writeGroup } from '../src/store/commit-statement';
 import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from '../src/store/limits';
 import { prepareEntry } from '../src/store/prepare-entry';
 import { XComStore } from '../src/store/xcom-store';
@@ -48,7 +48,7 @@ export async function benchBreakdown(env: BenchEnv, plan: BreakdownPlan): Promis
   const bytes = (await codec.encode(value)).bytes;
   const sql = commitStatement(SCHEMA);
   const params = async (series: string, i: number) =>
-    commitParams([(await prepareEntry({ ...identityFor(series, i), value, attempt: 1 }, codec, limits)).entry]);
+    commitParams([writeGroup([(await prepareEntry(identityFor(series, i), value, codec, limits)).entry], { owned: false, attempt: 1, fence: 1 })]);
   const opts = { warmup: plan.warmup, iterations: plan.iterations };
 
   /** Times `run` on pre-built parameters (their preparation is not timed) against the floor's upsert. */

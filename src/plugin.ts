@@ -2,6 +2,7 @@ import { SimplePlugin } from '@temporalio/plugin';
 import type { Worker, WorkerOptions } from '@temporalio/worker';
 import { createXComActivities } from '../activities/xcom-activities';
 import { XComActivityInboundInterceptor } from './worker/activity-interceptor';
+import { runWithObjectSweeps } from './worker/object-sweep-loop';
 import { runWithOutboxDelivery } from './worker/outbox-delivery';
 import { XComRuntime, type XComRuntimeOptions } from './worker/runtime';
 
@@ -11,7 +12,8 @@ export type XComPluginOptions = XComRuntimeOptions;
  * Airflow's XCom for Temporal. Use the same instance on the Worker, on `bundleWorkflowCode` and on the Client:
  * `plugins: [xcom]`. On a worker it records every activity's result as an XCom, gives activities `xcom.push` and
  * `xcom.pull`, registers the activities workflow-side pulls use, and stamps task identity on scheduled activities.
- * While a worker runs it also delivers the outbox: signals to workflows waiting for other DAGs' XComs.
+ * While a worker runs it also delivers the outbox (signals to workflows waiting for other DAGs' XComs) and sweeps
+ * objects no entry references.
  */
 export class XComPlugin extends SimplePlugin {
   readonly runtime: XComRuntime;
@@ -43,7 +45,9 @@ export class XComPlugin extends SimplePlugin {
 
   override runWorker(worker: Worker, next: (w: Worker) => Promise<void>): Promise<void> {
     // Inside runContext, so the loop stops before the store closes.
-    return super.runWorker(worker, (w) => runWithOutboxDelivery(this.runtime, w, () => next(w)));
+    return super.runWorker(worker, (w) =>
+      runWithOutboxDelivery(this.runtime, w, () => runWithObjectSweeps(this.runtime, () => next(w))),
+    );
   }
 
   /** The store the plugin's workers use (opened on first call). */

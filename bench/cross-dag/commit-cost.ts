@@ -1,6 +1,6 @@
 import { createValueCodec } from '../../src/codec/value-codec';
 import type { SqlEngine } from '../../src/engines/sql-engine';
-import { commitParams, commitStatement, type PreparedEntry } from '../../src/store/commit-statement';
+import { perKeyCommitParams as commitParams, perKeyCommitStatement as commitStatement, type PerKeyEntry as PreparedEntry } from '../lib/per-key-commit-sql';
 import { prepareEntry } from '../../src/store/prepare-entry';
 import { inlineValue } from '../lib/fixtures';
 import { FLOOR_UPSERT_MANY } from '../lib/floor-sql';
@@ -10,7 +10,7 @@ export interface CommitCostResult {
   readonly batchSize: number;
   /** How many unrelated subscriptions were active (0: the wake-up's fast path; >0: its lookup runs). */
   readonly activeSubscriptions: number;
-  /** The store's commit statement as shipped (with `wake_subscribers`). */
+  /** The per-key commit statement of before task-instance ownership (with `wake_subscribers`). */
   readonly withWake: Summary;
   /** The same statement without the `woken` CTE: the commit as it was before cross-DAG waits. */
   readonly withoutWake: Summary;
@@ -49,7 +49,8 @@ export async function benchCommitCost(
       value,
       attempt: 1,
     }));
-    return (await Promise.all(writes.map((w) => prepareEntry(w, codec, limits)))).map((p) => p.entry);
+    const placed = await Promise.all(writes.map((w) => prepareEntry({ ...w, mapIndex: -1 }, w.value, codec, limits)));
+    return placed.map((p) => ({ ...p.entry, attempt: 1, fence: 1, temporalRunId: null, activityType: null, logicalDate: null }));
   };
   const withWake = commitStatement(SCHEMA);
   const withoutWake = statementWithoutWake();

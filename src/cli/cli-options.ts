@@ -15,6 +15,8 @@ export interface CliOptions {
   readonly full: boolean;
   readonly json: boolean;
   readonly help: boolean;
+  readonly dryRun: boolean;
+  readonly grace?: string;
 }
 
 /** Parses argv (without node and the script) into options; flags win over environment variables. */
@@ -37,6 +39,8 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
         'max-chars': { type: 'string' },
         full: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        grace: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -64,6 +68,8 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
     full: values.full ?? false,
     json: values.json ?? false,
     help: values.help ?? false,
+    dryRun: values['dry-run'] ?? false,
+    grace: values.grace,
   };
 }
 

@@ -9,6 +9,9 @@ Usage:
                                         entries, newest first, as a table
   xcom get --dag D --run R --task T [--key K] [--map-index N] [--full] [--max-chars N] [--json]
                                         one value; a preview of at most --max-chars characters unless --full
+  xcom gc [--dry-run] [--grace 6h] [--json]
+                                        remove objects no entry references (untouched for the grace period),
+                                        stored objects without a row, and abandoned uploads
 
 Filters (list):
   --dag D   --run R   --task T   --key K   --map-index N

@@ -2,6 +2,7 @@
 import { openXComStore } from '../config/open-store';
 import { XComError } from '../errors';
 import { parseCliOptions, type CliOptions } from './cli-options';
+import { gcCommand } from './commands/gc-command';
 import { getCommand } from './commands/get-command';
 import { listCommand } from './commands/list-command';
 import { migrateCommand } from './commands/migrate-command';
@@ -14,6 +15,7 @@ const COMMANDS = {
   status: statusCommand,
   list: listCommand,
   get: getCommand,
+  gc: gcCommand,
 } satisfies Record<string, (store: Awaited<ReturnType<typeof openXComStore>>, o: CliOptions, out: (l: string) => void) => Promise<void>>;
 
 /** Runs one CLI invocation; returns the exit status. */

@@ -1,3 +1,4 @@
+import { durationMs } from '../dag/duration';
 import { XComConfigError } from '../errors';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -31,4 +32,13 @@ export function envChoice<T extends string>(env: Env, name: string, choices: rea
     throw new XComConfigError(`${name} must be one of ${choices.join(', ')}, got '${raw}'`);
   }
   return raw as T;
+}
+
+/** A duration ('6h', '30 minutes', '1500' for ms), in milliseconds, or the fallback when unset. */
+export function envDuration(env: Env, name: string, fallback: number): number {
+  const raw = envString(env, name);
+  if (raw === undefined) return fallback;
+  const ms = durationMs(raw);
+  if (ms === undefined || ms < 0) throw new XComConfigError(`${name} must be a duration such as '6h' or '30m', got '${raw}'`);
+  return ms;
 }

@@ -32,6 +32,7 @@ export async function openXComStore(config: StoreConfig, options: OpenStoreOptio
     schema: config.schema,
     inlineThresholdBytes: config.inlineThresholdBytes,
     maxValueBytes: config.maxValueBytes,
+    objectGraceMs: config.objectGraceMs,
   });
 }
 

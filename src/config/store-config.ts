@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { DEFAULT_SCHEMA } from '../migrations/schema-name';
 import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from '../store/limits';
-import { envBoolean, envBytes, envChoice, envString, type Env } from './env-values';
+import { DEFAULT_OBJECT_GRACE_MS } from '../store/object-sweeper';
+import { envBoolean, envBytes, envChoice, envDuration, envString, type Env } from './env-values';
 
 /** Where the XCom store keeps rows and objects, as plain data (from options or the environment). */
 export interface StoreConfig {
@@ -21,6 +22,8 @@ export interface StoreConfig {
   readonly inlineThresholdBytes: number;
   readonly maxValueBytes: number;
   readonly compression: 'gzip' | 'br' | 'none';
+  /** The object sweeper removes unreferenced objects untouched this long (longer than any upload-to-commit window). */
+  readonly objectGraceMs?: number;
 }
 
 /** Every environment variable the store reads, with what it does (the CLI's and the worker's `--help`). */
@@ -38,6 +41,7 @@ export const STORE_ENV_VARS: readonly (readonly [name: string, meaning: string])
   ['XCOM_INLINE_THRESHOLD_BYTES', `values this size or larger go to the object store; default ${DEFAULT_INLINE_THRESHOLD_BYTES}`],
   ['XCOM_MAX_VALUE_BYTES', `values larger than this fail; default ${DEFAULT_MAX_VALUE_BYTES}`],
   ['XCOM_COMPRESSION', 'gzip, br or none; default gzip (kept only when it shrinks the value)'],
+  ['XCOM_OBJECT_GRACE', 'the object sweeper leaves unreferenced objects younger than this; default 6h'],
 ];
 
 /** Reads the store configuration from environment variables (see `STORE_ENV_VARS`). */
@@ -66,5 +70,6 @@ export function storeConfigFromEnv(env: Env = process.env, cwd = process.cwd()):
     inlineThresholdBytes: envBytes(env, 'XCOM_INLINE_THRESHOLD_BYTES', DEFAULT_INLINE_THRESHOLD_BYTES),
     maxValueBytes: envBytes(env, 'XCOM_MAX_VALUE_BYTES', DEFAULT_MAX_VALUE_BYTES),
     compression: envChoice(env, 'XCOM_COMPRESSION', ['gzip', 'br', 'none'] as const, 'gzip'),
+    objectGraceMs: envDuration(env, 'XCOM_OBJECT_GRACE', DEFAULT_OBJECT_GRACE_MS),
   };
 }

@@ -90,17 +90,17 @@ export class DirectoryObjectStore implements ObjectStore {
   }
 
   /**
-   * Removes temp files older than `olderThanMs` (default one hour): leftovers of processes that died mid-write.
-   * `list` never shows them, so orphan reconciliation would not either. Returns how many were removed.
+   * Removes temp files (`.xcom-tmp-*`) older than `olderThan`: leftovers of processes that died mid-write. `list`
+   * never shows them. Returns how many were removed (found, with `dryRun`).
    */
-  async sweepTempFiles(options: { olderThanMs?: number } = {}): Promise<number> {
-    const cutoff = Date.now() - (options.olderThanMs ?? 3_600_000);
+  async sweepAbandonedUploads(options: { olderThan: Date; dryRun?: boolean }): Promise<number> {
+    const cutoff = options.olderThan.getTime();
     let removed = 0;
     for await (const file of this.walk(this.directory, '', '')) {
       if (!file.temp) continue;
       const stats = await fs.stat(file.path).catch(() => undefined);
       if (stats !== undefined && stats.mtimeMs < cutoff) {
-        await fs.rm(file.path, { force: true });
+        if (!options.dryRun) await fs.rm(file.path, { force: true });
         removed++;
       }
     }

@@ -14,6 +14,11 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** Lists objects whose key starts with `prefix` (used to reconcile orphans). */
   list(prefix: string): AsyncIterable<ObjectInfo>;
+  /**
+   * Removes uploads that never finished (temp files, incomplete multipart uploads) started before `olderThan`;
+   * returns how many (found, with `dryRun`). Optional: the sweeper skips stores without it.
+   */
+  sweepAbandonedUploads?(options: { olderThan: Date; dryRun?: boolean }): Promise<number>;
   /** Releases clients and sockets the store owns. */
   close(): Promise<void>;
 }

@@ -1,8 +1,10 @@
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
+  ListMultipartUploadsCommand,
   S3Client,
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
@@ -152,6 +154,36 @@ export class S3ObjectStore implements ObjectStore {
       }
     } catch (err) {
       throw this.failure('list', root + prefix, err);
+    }
+  }
+
+  /**
+   * Aborts multipart uploads under the prefix started before `olderThan`: a process killed mid-upload leaves its
+   * parts stored (and billed) until someone aborts them. Returns how many (found, with `dryRun`).
+   */
+  async sweepAbandonedUploads(options: { olderThan: Date; dryRun?: boolean }): Promise<number> {
+    const Prefix = this.prefix === '' ? undefined : `${this.prefix}/`;
+    let count = 0;
+    let KeyMarker: string | undefined;
+    let UploadIdMarker: string | undefined;
+    try {
+      for (;;) {
+        const page = await this.client.send(
+          new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix, KeyMarker, UploadIdMarker }),
+        );
+        for (const upload of page.Uploads ?? []) {
+          if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated >= options.olderThan) continue;
+          count++;
+          if (!options.dryRun) {
+            await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId }));
+          }
+        }
+        if (!page.IsTruncated) return count;
+        KeyMarker = page.NextKeyMarker;
+        UploadIdMarker = page.NextUploadIdMarker;
+      }
+    } catch (err) {
+      throw this.failure('sweepAbandonedUploads', Prefix ?? '', err);
     }
   }
 

@@ -1,5 +1,7 @@
 import type { XComIdentity } from './identity';
 import type {
+  AttemptCommit,
+  AttemptCommitResult,
   ClearScope,
   DiscardedWrite,
   GetManyOptions,
@@ -19,10 +21,15 @@ import type {
  * `ValueCodec` to `XComStore` instead; to change only where large values live, pass your own `ObjectStore`.
  */
 export interface XComBackend {
-  /** Upserts one entry, fenced by attempt. */
+  /** Upserts one entry, fenced per key. */
   set(write: XComWrite): Promise<SetResult>;
-  /** Upserts many entries in one transaction: all become visible together, or none does. */
+  /** Upserts many entries in one transaction, each fenced per key: all become visible together, or none does. */
   commit(writes: readonly XComWrite[]): Promise<SetResult[]>;
+  /**
+   * Publishes a task attempt: claims its task instance and, unless a newer attempt owns it, replaces the instance's
+   * whole key set in one transaction. Consumers see one attempt's keys, never a mix.
+   */
+  commitAttempt(commit: AttemptCommit): Promise<AttemptCommitResult>;
   /** One entry with its value, or undefined. */
   get(identity: XComIdentity): Promise<XComRecord | undefined>;
   /** Entries matching Airflow's `get_many` filters, newest logical date first. */
@@ -33,7 +40,7 @@ export interface XComBackend {
    * Positions count existing rows, so lazy sequences can index and page without loading everything.
    */
   mapped(scope: MappedScope, range?: MappedRange): Promise<XComRecord[]>;
-  /** Removes one entry and its object; false when there was none. */
+  /** Removes one entry (its object is collected later by the sweeper); false when there was none. */
   delete(identity: XComIdentity): Promise<boolean>;
   /** Removes every entry of a task (or one mapped instance) or of a whole run; returns how many. */
   clear(scope: ClearScope): Promise<number>;

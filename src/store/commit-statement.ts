@@ -1,13 +1,8 @@
 import type { ResolvedIdentity } from './identity';
 
-/** One row ready to upsert: identity, lineage, and the stored form of its value. */
+/** One row ready to upsert: its key, and the stored form of its value. */
 export interface PreparedEntry {
   readonly identity: ResolvedIdentity;
-  readonly attempt: number;
-  readonly fence: number;
-  readonly temporalRunId: string | null;
-  readonly activityType: string | null;
-  readonly logicalDate: Date | null;
   readonly sizeBytes: number;
   readonly storedBytes: number;
   readonly digest: string;
@@ -16,99 +11,91 @@ export interface PreparedEntry {
   readonly objectKey: string | null;
 }
 
-export interface CommitRow {
-  ord: number;
-  written: boolean;
-  /** The object the entry pointed at before this statement (to collect when it was replaced). */
-  previous_object_key: string | null;
-  /** Outbox rows the statement wrote (the same on every row): subscribers to wake. */
+/**
+ * A set of entries of one task instance written together. `owned`: an attempt's commit, which claims the instance
+ * and replaces its whole key set, or writes nothing when a newer attempt owns it. Otherwise one keyed write, fenced
+ * per key.
+ */
+export interface WriteGroup {
+  readonly instance: Omit<ResolvedIdentity, 'key'>;
+  readonly owned: boolean;
+  readonly attempt: number;
+  readonly fence: number;
+  readonly temporalRunId: string | null;
+  readonly activityType: string | null;
+  readonly logicalDate: Date | null;
+  readonly entries: readonly PreparedEntry[];
+}
+
+/** What `commit_writes` reports, in the order of its input. */
+export interface CommitOutcome {
+  /** Per group: whether an owned group's claim won (always false for keyed groups). */
+  won: boolean[];
+  /** Per entry, groups in order: whether it became the visible value. */
+  written: boolean[];
+  /** Keys removed because the winning owner did not write them. */
+  superseded: number;
+  /** Cross-DAG subscribers woken. */
   notified: number;
 }
 
-const JOIN_KEY = 'using (dag_id, run_id, task_id, map_index, key)';
-
-/**
- * One statement that upserts every entry of a batch, records its run, writes the ledger, writes an outbox row for
- * every cross-DAG subscription watching what it wrote, and reports which writes won. A single statement means one
- * round trip and one commit for the whole batch, entries and outbox together. The fence is the `where` of
- * `on conflict`: a row is replaced only by a write with the same or a higher fence (a newer attempt).
- */
+/** The commit: one call of the schema's `commit_writes` (sql/000003_task_instance_ownership.sql explains it). */
 export function commitStatement(schema: string): string {
-  return `
-with input as (
-  select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[],
-                       $8::text[], $9::timestamptz[], $10::int8[], $11::int8[], $12::text[], $13::text[],
-                       $14::bytea[], $15::text[], $16::int8[])
-    with ordinality as t(dag_id, run_id, task_id, map_index, key, attempt, temporal_run_id, activity_type,
-                         logical_date, size_bytes, stored_bytes, digest, encoding, inline_value, object_key, fence,
-                         ord)
-),
-runs as (
-  insert into ${schema}.dag_runs as r (dag_id, run_id, logical_date)
-  select distinct on (dag_id, run_id) dag_id, run_id, logical_date
-    from input order by dag_id, run_id, logical_date nulls last
-  on conflict (dag_id, run_id) do update set logical_date = excluded.logical_date
-    where r.logical_date is null and excluded.logical_date is not null
-),
-previous as (
-  select p.dag_id, p.run_id, p.task_id, p.map_index, p.key, p.object_key
-    from ${schema}.entries p join input ${JOIN_KEY}
-),
-written as (
-  insert into ${schema}.entries as e (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id,
-    activity_type, size_bytes, stored_bytes, digest, encoding, inline_value, object_key)
-  select dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, activity_type, size_bytes,
-         stored_bytes, digest, encoding, inline_value, object_key
-    from input
-  on conflict (dag_id, run_id, task_id, map_index, key) do update set
-    attempt = excluded.attempt, fence = excluded.fence, temporal_run_id = excluded.temporal_run_id, activity_type = excluded.activity_type,
-    size_bytes = excluded.size_bytes, stored_bytes = excluded.stored_bytes, digest = excluded.digest,
-    encoding = excluded.encoding, inline_value = excluded.inline_value, object_key = excluded.object_key,
-    updated_at = now()
-  where e.fence <= excluded.fence
-  returning e.dag_id, e.run_id, e.task_id, e.map_index, e.key
-),
--- Cross-DAG waits: wakes the subscriptions watching what was written (an outbox row each, in this transaction).
--- sql/000002_subscriptions.sql explains the lock protocol that keeps this race-free under READ COMMITTED.
-woken as (
-  select ${schema}.wake_subscribers(array_agg(i.dag_id), array_agg(i.run_id), array_agg(i.task_id),
-           array_agg(i.map_index), array_agg(i.key), array_agg(i.digest), array_agg(i.size_bytes),
-           array_agg(i.logical_date)) as notified
-    from input i join written w ${JOIN_KEY}
-),
-ledger as (
-  insert into ${schema}.ledger (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id,
-    digest, size_bytes, object_key, outcome)
-  select i.dag_id, i.run_id, i.task_id, i.map_index, i.key, i.attempt, i.fence, i.temporal_run_id, i.digest,
-         i.size_bytes,
-         i.object_key, case when w.task_id is null then 'fenced' else 'written' end
-    from input i left join written w ${JOIN_KEY}
-)
-select i.ord::int as ord, w.task_id is not null as written, p.object_key as previous_object_key,
-       (select notified from woken) as notified
-  from input i left join written w ${JOIN_KEY} left join previous p ${JOIN_KEY}
- order by i.ord`;
+  const params = Array.from({ length: 18 }, (_, i) => `$${i + 1}`).join(', ');
+  return `select won, written, superseded, notified from ${schema}.commit_writes(${params})`;
 }
 
-/** The column arrays `commitStatement` unnests, in parameter order. */
-export function commitParams(entries: readonly PreparedEntry[]): unknown[] {
-  const column = <T>(pick: (e: PreparedEntry) => T): T[] => entries.map(pick);
+/** The arrays `commit_writes` takes, in parameter order. */
+export function commitParams(groups: readonly WriteGroup[]): unknown[] {
+  const group = <T>(pick: (g: WriteGroup) => T): T[] => groups.map(pick);
+  const entries = groups.flatMap((g, i) => g.entries.map((entry) => ({ entry, group: i + 1 })));
+  const entry = <T>(pick: (e: PreparedEntry) => T): T[] => entries.map((e) => pick(e.entry));
   return [
-    column((e) => e.identity.dagId),
-    column((e) => e.identity.runId),
-    column((e) => e.identity.taskId),
-    column((e) => e.identity.mapIndex),
-    column((e) => e.identity.key),
-    column((e) => e.attempt),
-    column((e) => e.temporalRunId),
-    column((e) => e.activityType),
-    column((e) => e.logicalDate),
-    column((e) => e.sizeBytes),
-    column((e) => e.storedBytes),
-    column((e) => e.digest),
-    column((e) => e.encoding),
-    column((e) => e.inlineValue),
-    column((e) => e.objectKey),
-    column((e) => e.fence),
+    group((g) => g.instance.dagId),
+    group((g) => g.instance.runId),
+    group((g) => g.instance.taskId),
+    group((g) => g.instance.mapIndex),
+    group((g) => g.attempt),
+    group((g) => g.fence),
+    group((g) => g.temporalRunId),
+    group((g) => g.activityType),
+    // ISO text: a Date from another realm (a test sandbox) is not recognised by every driver's array serializer.
+    group((g) => g.logicalDate?.toISOString() ?? null),
+    group((g) => g.owned),
+    entries.map((e) => e.group),
+    entry((e) => e.identity.key),
+    entry((e) => e.sizeBytes),
+    entry((e) => e.storedBytes),
+    entry((e) => e.digest),
+    entry((e) => e.encoding),
+    entry((e) => e.inlineValue),
+    entry((e) => e.objectKey),
   ];
+}
+
+/** Lineage of a write group, for callers that build groups themselves (benchmarks, group commit). */
+export interface GroupLineage {
+  readonly owned: boolean;
+  readonly attempt: number;
+  readonly fence: number;
+  readonly temporalRunId?: string | null;
+  readonly activityType?: string | null;
+  readonly logicalDate?: Date | null;
+}
+
+/** A group of entries of one task instance (all entries must share it). */
+export function writeGroup(entries: readonly PreparedEntry[], lineage: GroupLineage): WriteGroup {
+  const first = entries[0];
+  if (!first) throw new Error('writeGroup: needs at least one entry to know its task instance');
+  const { dagId, runId, taskId, mapIndex } = first.identity;
+  return {
+    instance: { dagId, runId, taskId, mapIndex },
+    owned: lineage.owned,
+    attempt: lineage.attempt,
+    fence: lineage.fence,
+    temporalRunId: lineage.temporalRunId ?? null,
+    activityType: lineage.activityType ?? null,
+    logicalDate: lineage.logicalDate ?? null,
+    entries,
+  };
 }

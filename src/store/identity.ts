@@ -48,6 +48,14 @@ export function assertId(field: keyof typeof FIELD_NAMES, value: unknown, maxLen
       `XCom ${name} is ${value.length} characters long; the limit is ${maxLength}: '${value.slice(0, 40)}…'`,
     );
   }
+  // A lone surrogate has no UTF-8 form: Postgres would store U+FFFD and two different ids would collide.
+  const at = loneSurrogateAt(value);
+  if (at >= 0) {
+    throw new XComIdentityError(
+      field,
+      `XCom ${name} is not well-formed Unicode: lone surrogate U+${value.charCodeAt(at).toString(16).toUpperCase()} at position ${at}`,
+    );
+  }
   // NUL cannot be stored in a Postgres text column; other control characters make ids unreadable in tools.
   const control = /[\u0000-\u001f\u007f]/.exec(value);
   if (control) {
@@ -69,6 +77,20 @@ export function assertMapIndex(mapIndex: unknown): asserts mapIndex is number {
 export function formatIdentity(identity: XComIdentity): string {
   const map = identity.mapIndex !== undefined && identity.mapIndex >= 0 ? `[${identity.mapIndex}]` : '';
   return `[dag=${identity.dagId}, run=${identity.runId}, task=${identity.taskId}${map}, key=${identity.key}]`;
+}
+
+function loneSurrogateAt(value: string): number {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+      else return i;
+    } else if (code >= 0xdc00 && code <= 0xdfff) {
+      return i;
+    }
+  }
+  return -1;
 }
 
 function describe(value: unknown): string {

@@ -2,9 +2,8 @@ import type { ValueCodec } from '../codec/value-codec';
 import { XComTooLargeError } from '../errors';
 import { objectKeyFor } from '../objects/object-key';
 import type { PreparedEntry } from './commit-statement';
-import { formatIdentity, resolveIdentity } from './identity';
+import { formatIdentity, type ResolvedIdentity } from './identity';
 import { formatBytes } from './limits';
-import type { XComWrite } from './types';
 
 export interface PlacementLimits {
   readonly inlineThresholdBytes: number;
@@ -21,9 +20,13 @@ export interface PlacedEntry {
  * Serializes a write and decides where its value lives: inline below the threshold, in the object store at or
  * above it (as Airflow's object storage backend does), refused above the hard cap.
  */
-export async function prepareEntry(write: XComWrite, codec: ValueCodec, limits: PlacementLimits): Promise<PlacedEntry> {
-  const identity = resolveIdentity(write);
-  const encoded = await codec.encode(write.value, identity);
+export async function prepareEntry(
+  identity: ResolvedIdentity,
+  value: unknown,
+  codec: ValueCodec,
+  limits: PlacementLimits,
+): Promise<PlacedEntry> {
+  const encoded = await codec.encode(value, identity);
   if (encoded.sizeBytes > limits.maxValueBytes) {
     throw new XComTooLargeError(
       `XCom ${formatIdentity(identity)} is ${formatBytes(encoded.sizeBytes)}, above the cap of ` +
@@ -37,11 +40,6 @@ export async function prepareEntry(write: XComWrite, codec: ValueCodec, limits: 
   return {
     entry: {
       identity,
-      attempt: write.attempt,
-      fence: write.fence ?? write.attempt,
-      temporalRunId: write.temporalRunId ?? null,
-      activityType: write.activityType ?? null,
-      logicalDate: write.logicalDate ?? null,
       sizeBytes: encoded.sizeBytes,
       storedBytes: encoded.bytes.length,
       digest: encoded.digest,

@@ -20,6 +20,35 @@ export interface XComWrite extends XComIdentity {
   readonly logicalDate?: Date;
 }
 
+/** A task instance: an entry's identity without its key. */
+export type TaskInstanceIdentity = Omit<XComIdentity, 'key'>;
+
+/**
+ * Everything one task attempt publishes, committed as the instance's whole key set: the attempt claims the instance
+ * (dag, run, task, map index) and, if no newer attempt owns it, replaces every key it had with `values`, in one
+ * transaction. An empty `values` still claims the instance and removes what an older attempt or run left.
+ */
+export interface AttemptCommit extends TaskInstanceIdentity {
+  /** Key → value; the attempt's pushes and its return value entries. */
+  readonly values: ReadonlyMap<string, unknown>;
+  /** Temporal's `activityInfo().attempt`, from 1. */
+  readonly attempt: number;
+  /** Orders owners: the attempt's scheduled time in ms, which grows across retries and re-runs after a reset. */
+  readonly fence: number;
+  readonly temporalRunId?: string;
+  readonly activityType?: string;
+  readonly logicalDate?: Date;
+}
+
+export interface AttemptCommitResult {
+  /** False when a newer attempt already owns the instance: nothing was written (the ledger says `fenced`). */
+  readonly won: boolean;
+  /** One per value, in the order given; `written` is false for all when the claim lost. */
+  readonly entries: readonly SetResult[];
+  /** Keys of the previous owner that this attempt did not write, now removed (ledger: `superseded`). */
+  readonly superseded: number;
+}
+
 /** Everything stored about an entry except its value. */
 export interface XComEntryMeta extends ResolvedIdentity {
   readonly attempt: number;
@@ -116,7 +145,11 @@ export interface LedgerRecord extends ResolvedIdentity {
   readonly digest: string | null;
   readonly sizeBytes: number | null;
   readonly objectKey: string | null;
-  readonly outcome: 'written' | 'fenced' | 'deleted' | 'discarded';
+  /**
+   * written: became the visible value; fenced: lost to a newer attempt; superseded: removed because a newer owner of
+   * the task instance did not write it; deleted: removed by delete/clear; discarded: pushed by a failed attempt.
+   */
+  readonly outcome: 'written' | 'fenced' | 'superseded' | 'deleted' | 'discarded';
   readonly recordedAt: Date;
 }
 

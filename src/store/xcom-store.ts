@@ -4,7 +4,14 @@ import { XComIdentityError, XComIntegrityError, XComObjectNotFoundError } from '
 import { DEFAULT_SCHEMA, quoteSchema } from '../migrations/schema-name';
 import type { ObjectStore } from '../objects/object-store';
 import type { XComBackend } from './backend';
-import { commitParams, commitStatement, type CommitRow } from './commit-statement';
+import {
+  commitParams,
+  commitStatement,
+  type CommitOutcome,
+  type PreparedEntry,
+  type WriteGroup,
+} from './commit-statement';
+import { explainCommitFailure } from './commit-failure';
 import { ENTRY_COLUMNS, entryMetaFromRow, ledgerRecordFromRow, type EntryRow, type LedgerRow } from './entry-rows';
 import { FILTER_ORDER, filterSql } from './filter-sql';
 import {
@@ -13,13 +20,20 @@ import {
   MAX_ID_LENGTH,
   MAX_KEY_LENGTH,
   resolveIdentity,
+  RETURN_VALUE_KEY,
+  type ResolvedIdentity,
   type XComIdentity,
 } from './identity';
 import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from './limits';
 import { mapLimited } from './map-limited';
+import { DEFAULT_OBJECT_GRACE_MS, ObjectSweeper, type SweepOptions, type SweepResult } from './object-sweeper';
 import { prepareEntry, type PlacedEntry } from './prepare-entry';
 import { scopeSql } from './scope-sql';
+import { touchObjects } from './touch-objects';
+import { assertAttempt, assertFence, assertLogicalDate } from './write-checks';
 import type {
+  AttemptCommit,
+  AttemptCommitResult,
   ClearScope,
   DiscardedWrite,
   GetManyOptions,
@@ -48,6 +62,11 @@ export interface XComStoreOptions {
   readonly maxValueBytes?: number;
   /** Parallel object uploads and downloads per call. @default 8 */
   readonly objectConcurrency?: number;
+  /**
+   * The object sweeper removes objects no entry references once nobody touched them for this long; keep it longer
+   * than any upload-to-commit window. @default 21600000 (6 hours)
+   */
+  readonly objectGraceMs?: number;
 }
 
 /**
@@ -65,6 +84,7 @@ export class XComStore implements XComBackend {
   /** The commit statement for this schema, built once: it is the hot path and kept prepared under one name. */
   readonly #commitSql: string;
   readonly #concurrency: number;
+  readonly #objectGraceMs: number;
   #closed = false;
 
   constructor(options: XComStoreOptions) {
@@ -77,6 +97,7 @@ export class XComStore implements XComBackend {
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.#codec = options.codec ?? createValueCodec();
     this.#concurrency = options.objectConcurrency ?? 8;
+    this.#objectGraceMs = options.objectGraceMs ?? DEFAULT_OBJECT_GRACE_MS;
   }
 
   async set(write: XComWrite): Promise<SetResult> {
@@ -86,28 +107,76 @@ export class XComStore implements XComBackend {
 
   async commit(writes: readonly XComWrite[]): Promise<SetResult[]> {
     if (writes.length === 0) return [];
-    writes.forEach(assertAttempt);
-    const placed = await Promise.all(writes.map((w) => prepareEntry(w, this.#codec, this)));
-    assertNoDuplicates(placed);
+    const checked = writes.map((write) => {
+      const identity = resolveIdentity(write);
+      assertAttempt(identity, write.attempt);
+      const fence = write.fence ?? write.attempt;
+      assertFence(identity, fence);
+      assertLogicalDate(identity, write.logicalDate);
+      return { write, identity, fence };
+    });
+    assertNoDuplicates(checked.map((c) => c.identity));
+    const placed = await Promise.all(checked.map((c) => prepareEntry(c.identity, c.write.value, this.#codec, this)));
+    const groups: WriteGroup[] = checked.map(({ write, identity, fence }, i) => ({
+      instance: identity,
+      owned: false,
+      attempt: write.attempt,
+      fence,
+      temporalRunId: write.temporalRunId ?? null,
+      activityType: write.activityType ?? null,
+      logicalDate: write.logicalDate ?? null,
+      entries: [placed[i]!.entry],
+    }));
+    const outcome = await this.#commitGroups(groups, placed);
+    return placed.map(({ entry }, i) => setResult(entry, outcome.written[i]!));
+  }
+
+  async commitAttempt(commit: AttemptCommit): Promise<AttemptCommitResult> {
+    const instance = resolveIdentity({ ...commit, key: RETURN_VALUE_KEY });
+    assertAttempt(commit, commit.attempt);
+    assertFence(commit, commit.fence);
+    assertLogicalDate(commit, commit.logicalDate);
+    const identities = [...commit.values.keys()].map((key) => resolveIdentity({ ...instance, key }));
+    const placed = await Promise.all(
+      identities.map((identity) => prepareEntry(identity, commit.values.get(identity.key), this.#codec, this)),
+    );
+    const group: WriteGroup = {
+      instance,
+      owned: true,
+      attempt: commit.attempt,
+      fence: commit.fence,
+      temporalRunId: commit.temporalRunId ?? null,
+      activityType: commit.activityType ?? null,
+      logicalDate: commit.logicalDate ?? null,
+      entries: placed.map((p) => p.entry),
+    };
+    const outcome = await this.#commitGroups([group], placed);
+    return {
+      won: outcome.won[0]!,
+      entries: placed.map(({ entry }, i) => setResult(entry, outcome.written[i]!)),
+      superseded: outcome.superseded,
+    };
+  }
+
+  /**
+   * Objects first, each announced in `objects` before its upload (so the sweeper leaves it alone), then one call of
+   * the commit function. A failure leaves any uploaded object to the sweeper: deleting it here could race a writer
+   * of the same content.
+   */
+  async #commitGroups(groups: readonly WriteGroup[], placed: readonly PlacedEntry[]): Promise<CommitOutcome> {
     const uploads = placed.filter((p) => p.upload);
-    const entries = placed.map((p) => p.entry);
-    let rows: CommitRow[];
-    try {
-      // Objects first: a row must never point at an object that is not there yet.
+    if (uploads.length > 0) {
+      await touchObjects(this.engine, this.#quoted, uploads.map((p) => p.entry));
       await mapLimited(uploads, this.#concurrency, (p) => this.objectStore.put(p.entry.objectKey!, p.upload!));
-      rows = await this.engine.query<CommitRow>(this.#commitSql, commitParams(entries), {
+    }
+    try {
+      const [row] = await this.engine.query<CommitOutcome>(this.#commitSql, commitParams(groups), {
         prepareAs: `xcom_commit_${this.schema}`,
       });
+      return row!;
     } catch (err) {
-      // All or nothing: no row was written, so the objects this call uploaded must not outlive it.
-      await this.#deleteUnreferencedObjects(uploads.map((p) => p.entry.objectKey)).catch(() => undefined);
-      throw err;
+      throw explainCommitFailure(err, this.objectStore.description);
     }
-    await this.#collectReplacedObjects(entries.map((e, i) => ({ entry: e, row: rows[i]! })));
-    return rows.map((row, i) => {
-      const entry = entries[i]!;
-      return { identity: entry.identity, written: row.written, sizeBytes: entry.sizeBytes, digest: entry.digest };
-    });
   }
 
   async get(identity: XComIdentity): Promise<XComRecord | undefined> {
@@ -207,15 +276,24 @@ export class XComStore implements XComBackend {
     return rows.map(ledgerRecordFromRow);
   }
 
+  /**
+   * Collects objects no entry references and nobody touched within the grace period, stored objects that have no
+   * row, and abandoned uploads. Safe beside running writers and other sweepers (sql/000003 explains the protocol).
+   */
+  sweepObjects(options: SweepOptions = {}): Promise<SweepResult> {
+    const sweeper = new ObjectSweeper(this.engine, this.#quoted, this.objectStore, this.#concurrency);
+    return sweeper.sweep({ graceMs: this.#objectGraceMs, ...options });
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.allSettled([this.engine.close(), this.objectStore.close()]);
   }
 
-  /** Deletes rows, records the deletions in the ledger, then removes objects no row points at any more. */
+  /** Deletes rows and records the deletions in the ledger; their objects are left to the sweeper. */
   async #deleteWhere(where: string, params: unknown[]): Promise<number> {
-    const rows = await this.engine.query<{ object_key: string | null }>(
+    const [row] = await this.engine.query<{ n: number }>(
       `with removed as (
          delete from ${this.#quoted}.entries where ${where}
            returning dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, digest, size_bytes,
@@ -225,32 +303,10 @@ export class XComStore implements XComBackend {
            temporal_run_id, digest, size_bytes, object_key, outcome)
          select dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, digest, size_bytes,
                 object_key, 'deleted' from removed)
-       select object_key from removed`,
+       select count(*)::int as n from removed`,
       params,
     );
-    await this.#deleteUnreferencedObjects(rows.map((r) => r.object_key));
-    return rows.length;
-  }
-
-  /** After a commit: objects of replaced values, and objects uploaded by writes that lost to a newer attempt. */
-  async #collectReplacedObjects(results: { entry: PlacedEntry['entry']; row: CommitRow }[]): Promise<void> {
-    const candidates = results.flatMap(({ entry, row }) => {
-      const stale = row.written ? row.previous_object_key : entry.objectKey;
-      return stale && stale !== (row.written ? entry.objectKey : row.previous_object_key) ? [stale] : [];
-    });
-    await this.#deleteUnreferencedObjects(candidates);
-  }
-
-  async #deleteUnreferencedObjects(keys: readonly (string | null)[]): Promise<void> {
-    const unique = [...new Set(keys.filter((k): k is string => k !== null))];
-    if (unique.length === 0) return;
-    // Checked just before deleting: an entry written meanwhile with the same content keeps its object.
-    const stillUsed = await this.engine.query<{ object_key: string }>(
-      `select distinct object_key from ${this.#quoted}.entries where object_key = any($1::text[])`,
-      [unique],
-    );
-    const used = new Set(stillUsed.map((r) => r.object_key));
-    await mapLimited(unique.filter((k) => !used.has(k)), this.#concurrency, (k) => this.objectStore.delete(k));
+    return row?.n ?? 0;
   }
 
   async #withValue(row: EntryRow): Promise<XComRecord> {
@@ -276,25 +332,19 @@ export class XComStore implements XComBackend {
   }
 }
 
-function assertAttempt(write: XComWrite): void {
-  if (!Number.isInteger(write.attempt) || write.attempt < 0) {
-    throw new XComIdentityError(
-      'attempt',
-      `XCom ${formatIdentity(write)}: attempt must be an integer >= 0, got ${String(write.attempt)}`,
-    );
-  }
-}
-
-function assertNoDuplicates(placed: readonly PlacedEntry[]): void {
+function assertNoDuplicates(identities: readonly ResolvedIdentity[]): void {
   const seen = new Set<string>();
-  for (const { entry } of placed) {
-    const id = entry.identity;
+  for (const id of identities) {
     const signature = JSON.stringify([id.dagId, id.runId, id.taskId, id.mapIndex, id.key]);
     if (seen.has(signature)) {
       throw new XComIdentityError('key', `XCom ${formatIdentity(id)} appears twice in one commit`);
     }
     seen.add(signature);
   }
+}
+
+function setResult(entry: PreparedEntry, written: boolean): SetResult {
+  return { identity: entry.identity, written, sizeBytes: entry.sizeBytes, digest: entry.digest };
 }
 
 function nonNegativeInteger(name: string, value: number): number {

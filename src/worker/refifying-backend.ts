@@ -36,6 +36,7 @@ function bindAll(backend: XComBackend): XComBackend {
   return {
     set: (w) => backend.set(w),
     commit: (w) => backend.commit(w),
+    commitAttempt: (c) => backend.commitAttempt(c),
     get: (i) => backend.get(i),
     getMany: (f, o) => backend.getMany(f, o),
     mapped: (s, r) => backend.mapped(s, r),

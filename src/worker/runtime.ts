@@ -3,6 +3,7 @@ import { storeConfigFromEnv, type StoreConfig } from '../config/store-config';
 import type { DagDefinition } from '../dag/define-dag';
 import type { XComBackend } from '../store/backend';
 import type { DeliveryOptions } from '../subscriptions/delivery-loop';
+import type { ObjectSweepOptions } from './object-sweep-loop';
 import type { MapFunctions } from './resolve-items';
 
 /** Results whose serialized size reaches this go to the workflow as an `XComRef` (Temporal warns from 256 KiB). */
@@ -28,6 +29,11 @@ export interface XComRuntimeOptions {
    * committed anywhere. `false` runs no loop on this worker (another worker of the namespace must run one).
    */
   readonly delivery?: false | DeliveryOptions;
+  /**
+   * The object sweeper each running worker starts (one sweep at a time across workers): removes objects no entry
+   * references, stored objects without a row, and abandoned uploads. `false` runs none on this worker.
+   */
+  readonly objectSweep?: false | ObjectSweepOptions;
 }
 
 /** The plugin's per-process state: one store, opened on first use and closed after the last worker stops. */

@@ -11,7 +11,6 @@ import {
 } from '../pull';
 import type { XComBackend } from '../store/backend';
 import { assertId, MAX_KEY_LENGTH, RETURN_VALUE_KEY } from '../store/identity';
-import type { XComWrite } from '../store/types';
 import { resultEntries } from './result-entries';
 import type { TaskInstance } from './task-instance';
 
@@ -54,15 +53,30 @@ export class TaskAttempt {
    */
   async complete(result: unknown): Promise<unknown> {
     const fromResult = resultEntries(this.task, result);
-    const entries = new Map(this.#pushes);
-    for (const [key, value] of fromResult) entries.set(key, value);
+    const values = new Map(this.#pushes);
+    for (const [key, value] of fromResult) values.set(key, value);
+    // Always committed, even with nothing to publish: the attempt claims its task instance, and keys an earlier
+    // attempt or run of the same task id left behind are removed (Airflow clears them when a try starts).
+    const { dagId, runId, taskId, mapIndex, logicalDate } = this.task;
+    const outcome = await this.store.commitAttempt({
+      dagId,
+      runId,
+      taskId,
+      mapIndex,
+      values,
+      attempt: this.info.attempt,
+      fence: this.#fence,
+      temporalRunId: this.info.workflowExecution?.runId,
+      activityType: this.info.activityType,
+      logicalDate,
+    });
     // A DAG task's workflow keeps only refs: a result that was not recorded reaches it as null, as in Airflow.
     const unrecorded = this.task.returnRef ? null : result;
-    if (entries.size === 0) return unrecorded;
-    const results = await this.store.commit([...entries].map(([key, value]) => this.#write(key, value)));
-    const returned = fromResult.length > 0 ? results.find((r) => r.identity.key === RETURN_VALUE_KEY) : undefined;
+    const returned = fromResult.length > 0 ? outcome.entries.find((r) => r.identity.key === RETURN_VALUE_KEY) : undefined;
     if (!returned) return unrecorded;
-    if (this.task.returnRef || returned.sizeBytes >= this.historyThresholdBytes) return entryRef({ ...returned.identity, sizeBytes: returned.sizeBytes, digest: returned.digest }, result);
+    if (this.task.returnRef || returned.sizeBytes >= this.historyThresholdBytes) {
+      return entryRef({ ...returned.identity, sizeBytes: returned.sizeBytes, digest: returned.digest }, result);
+    }
     return result;
   }
 
@@ -87,23 +101,6 @@ export class TaskAttempt {
   // can never overwrite what a newer one committed.
   get #fence(): number {
     return this.info.currentAttemptScheduledTimestampMs || this.info.attempt;
-  }
-
-  #write(key: string, value: unknown): XComWrite {
-    const { dagId, runId, taskId, mapIndex, logicalDate } = this.task;
-    return {
-      dagId,
-      runId,
-      taskId,
-      mapIndex,
-      key,
-      value,
-      attempt: this.info.attempt,
-      fence: this.#fence,
-      temporalRunId: this.info.workflowExecution?.runId,
-      activityType: this.info.activityType,
-      logicalDate,
-    };
   }
 
   readonly #overlay: PendingOverlay = pendingOverlay(this.#pushes);

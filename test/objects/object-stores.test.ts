@@ -317,8 +317,9 @@ describe('DirectoryObjectStore', () => {
     expect(await listKeys(store, '')).toEqual([]);
 
     // Leftovers are swept once old enough, and a retry of the put succeeds.
-    expect(await store.sweepTempFiles({ olderThanMs: 60_000 })).toBe(0);
-    expect(await store.sweepTempFiles({ olderThanMs: 0 })).toBe(1);
+    expect(await store.sweepAbandonedUploads({ olderThan: new Date(Date.now() - 60_000) })).toBe(0);
+    expect(await store.sweepAbandonedUploads({ olderThan: new Date(Date.now() + 1000), dryRun: true })).toBe(1);
+    expect(await store.sweepAbandonedUploads({ olderThan: new Date(Date.now() + 1000) })).toBe(1);
     await store.put(key, Buffer.from('retried'));
     expect(await filesUnder(root)).toEqual([key.split('/').join(path.sep)]);
   });

@@ -48,7 +48,17 @@ export function describeMigrationConformance(ctx: () => ConformanceContext): voi
       }
       const applied = await engine.query<{ id: number }>(`select id from ${schema}.migrations order by id`);
       expect(applied.map((r) => r.id)).toEqual(migrations.map((m) => m.id));
-      expect(await tablesIn(engine, schema)).toEqual(['dag_runs', 'entries', 'ledger', 'migrations', 'outbox', 'subscriptions']);
+      expect(await tablesIn(engine, schema)).toEqual([
+        'collected_objects',
+        'dag_runs',
+        'entries',
+        'ledger',
+        'migrations',
+        'objects',
+        'outbox',
+        'subscriptions',
+        'task_instances',
+      ]);
     });
 
     test('refuses a database with a newer breaking migration; tolerates a newer compatible one', async () => {

@@ -35,13 +35,14 @@ export function describeWriteConformance(ctx: () => ConformanceContext): void {
       ]);
     });
 
-    test('a fenced write of a large value leaves no object behind', async () => {
+    test('a fenced write of a large value leaves no object behind once swept', async () => {
       const { store, objects } = ctx();
       const id = { dagId: DAG, runId: uniqueRunId(), taskId: 'fenced_big', key: 'return_value' };
       const big = () => randomBytes(store.inlineThresholdBytes + 10);
       await store.set({ ...id, value: big(), attempt: 3 });
       await store.set({ ...id, value: big(), attempt: 2 });
       await store.set({ ...id, value: big(), attempt: 4 });
+      await store.sweepObjects({ graceMs: 0 });
       const keys = await objectKeysUnder(objects, objectPrefixFor(id));
       expect(keys).toEqual([(await store.get(id))!.objectKey]);
     });
@@ -77,7 +78,7 @@ export function describeWriteConformance(ctx: () => ConformanceContext): void {
       expect(await objectKeysUnder(objects, objectPrefixFor({ dagId: DAG, runId }))).toEqual([]);
     });
 
-    test('a batch whose object upload fails midway leaves nothing, not even the objects that made it', async () => {
+    test('a batch whose object upload fails midway leaves no row; the sweep removes the objects that made it', async () => {
       const { objects, storeWith } = ctx();
       let puts = 0;
       const failingSecondPut: ObjectStore = {
@@ -105,6 +106,7 @@ export function describeWriteConformance(ctx: () => ConformanceContext): void {
       }));
       await expect(store.commit(writes)).rejects.toThrow('injected upload failure');
       expect(await store.count({ dagIds: DAG, runId })).toBe(0);
+      await ctx().store.sweepObjects({ graceMs: 0 });
       expect(await objectKeysUnder(objects, objectPrefixFor({ dagId: DAG, runId }))).toEqual([]);
     });
 
@@ -116,7 +118,7 @@ export function describeWriteConformance(ctx: () => ConformanceContext): void {
       expect(await store.count({ dagIds: DAG, runId })).toBe(0);
     });
 
-    test('delete removes the row and its object; clear removes a task, then a run', async () => {
+    test('delete removes the row (the sweep its object); clear removes a task, then a run', async () => {
       const { store, objects } = ctx();
       const runId = uniqueRunId();
       const big = randomBytes(store.inlineThresholdBytes);
@@ -130,6 +132,8 @@ export function describeWriteConformance(ctx: () => ConformanceContext): void {
       const bigKey = (await store.get({ dagId: DAG, runId, taskId: 'one', key: 'big' }))!.objectKey!;
       expect(await store.delete({ dagId: DAG, runId, taskId: 'one', key: 'big' })).toBe(true);
       expect(await store.delete({ dagId: DAG, runId, taskId: 'one', key: 'big' })).toBe(false);
+      expect(await objects.exists(bigKey)).toBe(true);
+      await store.sweepObjects({ graceMs: 0 });
       expect(await objects.exists(bigKey)).toBe(false);
       expect(await store.clear({ dagId: DAG, runId, taskId: 'two', mapIndex: 1 })).toBe(1);
       expect(await store.clear({ dagId: DAG, runId, taskId: 'two' })).toBe(1);
@@ -151,7 +155,7 @@ export function describeWriteConformance(ctx: () => ConformanceContext): void {
         [{ runId: 'bad\u0000id' }, /run_id \(runId\) contains control character U\+0000/],
         [{ mapIndex: -2 }, /map_index \(mapIndex\) must be -1 \(unmapped\) or an integer/],
         [{ mapIndex: 1.5 }, /map_index/],
-        [{ attempt: -1 }, /attempt must be an integer >= 0/],
+        [{ attempt: -1 }, /attempt must be an integer 0\.\.2147483647, got -1/],
         [{ taskId: 42 }, /task_id \(taskId\) must be a string, got 42/],
       ];
       for (const [override, message] of cases) {

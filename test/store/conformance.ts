@@ -3,6 +3,8 @@ import type { ObjectStore } from '../../src/objects/object-store';
 import { XComStore, type XComStoreOptions } from '../../src/store/xcom-store';
 import { openEngine, openObjectStore, type EngineKind, type ObjectStoreKind } from '../helpers/store-fixtures';
 import { describeMigrationConformance } from './conformance-migrations';
+import { describeObjectCollectionConformance } from './conformance-objects';
+import { describeOwnershipConformance } from './conformance-ownership';
 import { describeQueryConformance } from './conformance-queries';
 import { describeValueConformance } from './conformance-values';
 import { describeWriteConformance } from './conformance-writes';
@@ -48,5 +50,7 @@ export function describeStoreConformance(engineKind: EngineKind, objectKind: Obj
     describeWriteConformance(ctx);
     describeQueryConformance(ctx);
     describeMigrationConformance(ctx);
+    describeOwnershipConformance(ctx);
+    describeObjectCollectionConformance(ctx);
   });
 }

@@ -1,0 +1,95 @@
+// Commits of one task instance racing each other on a Postgres server: the interleavings a single PGlite session
+// cannot produce. Each race is forced by holding one commit's transaction open and waiting, in pg_stat_activity,
+// until the other commit is blocked on its lock.
+import { createValueCodec } from '../../src/codec/value-codec';
+import type { SqlEngine } from '../../src/engines/sql-engine';
+import { quoteSchema } from '../../src/migrations/schema-name';
+import type { ObjectStore } from '../../src/objects/object-store';
+import { commitParams, commitStatement, writeGroup } from '../../src/store/commit-statement';
+import { resolveIdentity } from '../../src/store/identity';
+import { prepareEntry } from '../../src/store/prepare-entry';
+import { XComStore } from '../../src/store/xcom-store';
+import { gate } from '../helpers/gated-object-store';
+import { openEngine, openObjectStore, uniqueRunId, type Opened } from '../helpers/store-fixtures';
+import { waitForLockWait } from './conformance-objects';
+import { attemptOf } from './conformance-ownership';
+
+let engine: Opened<SqlEngine>;
+let objects: Opened<ObjectStore>;
+let store: XComStore;
+beforeAll(async () => {
+  engine = await openEngine('postgres');
+  objects = await openObjectStore('minio');
+  store = new XComStore({ engine: engine.value, objectStore: objects.value });
+});
+afterAll(async () => {
+  await objects.release();
+  await engine.release();
+});
+
+/** Runs attempt `attempt` (fence 1000 × attempt) of `runId`'s task inside a transaction held open until `hold` opens. */
+async function heldCommit(runId: string, attempt: number, values: Record<string, unknown>, hold: ReturnType<typeof gate>) {
+  const codec = createValueCodec();
+  const limits = { inlineThresholdBytes: store.inlineThresholdBytes, maxValueBytes: store.maxValueBytes };
+  const entries = await Promise.all(
+    Object.entries(values).map(async ([key, value]) => {
+      const identity = resolveIdentity({ dagId: 'conformance_ownership', runId, taskId: 't', key });
+      return (await prepareEntry(identity, value, codec, limits)).entry;
+    }),
+  );
+  return engine.value.transaction(async (tx) => {
+    const params = commitParams([writeGroup(entries, { owned: true, attempt, fence: 1_000 * attempt })]);
+    const [outcome] = await tx.query<{ won: boolean[] }>(commitStatement(quoteSchema(store.schema)), params);
+    await hold.arrive();
+    return outcome!.won[0];
+  });
+}
+
+const keysOf = async (runId: string) =>
+  Object.fromEntries(
+    (await store.getMany({ dagIds: 'conformance_ownership', runId })).map((r) => [r.key, [r.value, r.attempt]]),
+  );
+
+describe('task-instance ownership under concurrent commits (Postgres server)', () => {
+  test('the previous owner commits while the retry waits for the instance: the retry still removes its keys', async () => {
+    const runId = uniqueRunId();
+    const hold = gate();
+    const first = heldCommit(runId, 1, { return_value: 1, extra: 'attempt 1 only' }, hold);
+    await hold.reached; // attempt 1 has claimed the instance and written its keys, uncommitted
+    const retry = store.commitAttempt(attemptOf(runId, 2, { return_value: 2 }));
+    await waitForLockWait(engine.value, 'commit_writes');
+    hold.open();
+    expect(await first).toBe(true);
+    expect(await retry).toMatchObject({ won: true, superseded: 1 });
+    expect(await keysOf(runId)).toEqual({ return_value: [2, 2] });
+  });
+
+  test('a zombie waiting for the newer attempt\'s commit publishes nothing once it gets the lock', async () => {
+    const runId = uniqueRunId();
+    const hold = gate();
+    const newer = heldCommit(runId, 2, { return_value: 2 }, hold);
+    await hold.reached;
+    const zombie = store.commitAttempt(attemptOf(runId, 1, { return_value: 1, extra: 'zombie only' }));
+    await waitForLockWait(engine.value, 'commit_writes');
+    hold.open();
+    expect(await newer).toBe(true);
+    expect(await zombie).toMatchObject({ won: false, superseded: 0 });
+    expect(await keysOf(runId)).toEqual({ return_value: [2, 2] });
+  });
+
+  test('twenty attempts with different key sets committing at once leave exactly the newest one\'s keys', async () => {
+    const runId = uniqueRunId();
+    const attempts = Array.from({ length: 20 }, (_, i) => i + 1);
+    const keysFor = (attempt: number) =>
+      Object.fromEntries(Array.from({ length: 1 + (attempt % 4) }, (_, k) => [`key_${(attempt + k) % 7}`, attempt]));
+    const results = await Promise.all(attempts.map((a) => store.commitAttempt(attemptOf(runId, a, keysFor(a)))));
+    expect(results[19]!.won).toBe(true);
+    const expected = Object.fromEntries(Object.entries(keysFor(20)).map(([k, v]) => [k, [v, 20]]));
+    expect(await keysOf(runId)).toEqual(expected);
+    const [owner] = await engine.value.query<{ attempt: number; key_count: number }>(
+      `select attempt, key_count from ${quoteSchema(store.schema)}.task_instances where run_id = $1`,
+      [runId],
+    );
+    expect(owner).toEqual({ attempt: 20, key_count: Object.keys(keysFor(20)).length });
+  });
+});
