@@ -2,6 +2,7 @@ import type { Context } from '@temporalio/activity';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import { isInternalActivity } from '../common/task-header';
 import { runInAttempt } from './attempt-scope';
+import { KeepAlive } from './keep-alive';
 import { resolveRefs } from './resolve-refs';
 import type { XComRuntime } from './runtime';
 import { TaskAttempt } from './task-attempt';
@@ -22,13 +23,13 @@ export class XComActivityInboundInterceptor implements ActivityInboundCallsInter
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     const info = this.context.info;
     if (isInternalActivity(info.activityType)) return next(input);
+    // Opening the store, resolving large refs and uploading a large result can each outlast a heartbeat timeout.
+    const keepAlive = new KeepAlive(this.context);
     try {
-      const store = await this.runtime.store();
-      const attempt = new TaskAttempt(store, taskInstanceFor(input.headers, info), info, this.runtime.historyThresholdBytes);
-      const args = await resolveRefs({ store, mapFunctions: this.runtime.mapFunctions }, [...input.args]);
+      const { attempt, args } = await keepAlive.during(() => this.#begin(input));
       try {
         const result = await runInAttempt(attempt, () => next({ ...input, args }));
-        return await attempt.complete(result);
+        return await keepAlive.during(() => attempt.complete(result));
       } catch (err) {
         // Nothing was published; the ledger still says what this attempt had pushed, for debugging.
         await attempt.discard().catch(() => undefined);
@@ -37,5 +38,13 @@ export class XComActivityInboundInterceptor implements ActivityInboundCallsInter
     } catch (err) {
       throw toApplicationFailure(err);
     }
+  }
+
+  /** The attempt, and the arguments with their refs resolved into values. */
+  async #begin(input: ActivityExecuteInput): Promise<{ attempt: TaskAttempt; args: unknown[] }> {
+    const info = this.context.info;
+    const store = await this.runtime.store();
+    const attempt = new TaskAttempt(store, taskInstanceFor(input.headers, info), info, this.runtime.historyThresholdBytes);
+    return { attempt, args: await resolveRefs({ store, mapFunctions: this.runtime.mapFunctions }, [...input.args]) };
   }
 }
