@@ -2,6 +2,7 @@ import type { MemoryReport } from './store-memory-child';
 import type { BreakdownRow } from './store-breakdown';
 import type { InlineResult } from './store-inline';
 import type { ObjectCase } from './store-objects';
+import type { OwnershipRow } from './store-ownership';
 import type { Comparison } from './lib/measure';
 import type { Summary } from './lib/percentiles';
 import { formatBytes, formatMs, formatRate, formatRatio, markdownTable } from './lib/table';
@@ -89,4 +90,21 @@ export function breakdownTable(rows: readonly BreakdownRow[]): string {
     ];
   });
   return markdownTable(['variant (one ~1 KB write)', 'p50', 'p99', 'ops/s', 'floor p50', 'floor ops/s', 'ratio ops/s', 'note'], body);
+}
+
+/** Task-instance ownership's cost: the shipped commit beside the per-key statement it replaced. */
+export function ownershipTable(rows: readonly OwnershipRow[]): string {
+  return markdownTable(
+    ['entries per commit', 'n', 'ownership p50', 'ownership mean', 'per-key p50', 'per-key mean', 'ratio p50', 'ratio mean'],
+    rows.map((r) => [
+      String(r.entries),
+      String(r.owned.n),
+      formatMs(r.owned.p50Ms),
+      formatMs(r.owned.meanMs),
+      formatMs(r.perKey.p50Ms),
+      formatMs(r.perKey.meanMs),
+      formatRatio(r.owned.p50Ms / r.perKey.p50Ms),
+      formatRatio(r.owned.meanMs / r.perKey.meanMs),
+    ]),
+  );
 }

@@ -13,12 +13,14 @@ import { benchBreakdown, type BreakdownPlan } from './store-breakdown';
 import { benchInline, type InlinePlan, type InlineResult } from './store-inline';
 import { benchMemory } from './store-memory';
 import { benchObjects, type ObjectPlan } from './store-objects';
-import { breakdownTable, mainTable, memoryTable } from './store-report';
+import { benchOwnership, type OwnershipPlan } from './store-ownership';
+import { breakdownTable, mainTable, memoryTable, ownershipTable } from './store-report';
 
 interface Plan {
   readonly inline: InlinePlan;
   readonly objects: ObjectPlan;
   readonly breakdown: BreakdownPlan | undefined;
+  readonly ownership: OwnershipPlan;
   readonly memoryBytes: number;
 }
 
@@ -35,6 +37,7 @@ function planFor(args: readonly string[]): Plan {
       : { warmup: 50, setIterations: 2000, getIterations: 2000, batchSize: 100, batches: 40 },
     objects: quick ? { smallRuns: 5, smallWarmup: 1, largeRuns: 1 } : { smallRuns: 20, smallWarmup: 3, largeRuns: 3 },
     breakdown: args.includes('--no-breakdown') ? undefined : quick ? { warmup: 20, iterations: 200 } : { warmup: 50, iterations: 600 },
+    ownership: quick ? { warmup: 50, iterations: 400 } : { warmup: 100, iterations: 3000 },
     memoryBytes: 100 * MIB,
   };
 }
@@ -54,6 +57,8 @@ async function main(): Promise<void> {
       inline.push(await benchInline(kind, env, plan.inline));
     }
     // Latency-sensitive database work first: MinIO's writeback of hundreds of MiB slows Postgres' WAL flushes.
+    step('the commit with task-instance ownership beside the per-key statement it replaced');
+    const ownership = await benchOwnership(env, plan.ownership);
     let breakdown;
     if (plan.breakdown) {
       step('breakdown of one inline write');
@@ -65,7 +70,7 @@ async function main(): Promise<void> {
     const memory = await benchMemory(env, plan.memoryBytes);
     step('done');
     machine.push(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    process.stdout.write(report(machine, env, inline, objects, memory, breakdown, (Date.now() - started) / 1000));
+    process.stdout.write(report(machine, env, inline, objects, memory, breakdown, ownership, (Date.now() - started) / 1000));
   } finally {
     await env.close();
   }
@@ -89,6 +94,7 @@ function report(
   objects: Parameters<typeof mainTable>[1],
   memory: Parameters<typeof memoryTable>[0],
   breakdown: Parameters<typeof breakdownTable>[0] | undefined,
+  ownership: Parameters<typeof ownershipTable>[0],
   seconds: number,
 ): string {
   const first = inline[0];
@@ -115,6 +121,15 @@ function report(
     memoryTable(memory),
     '',
   ];
+  parts.push(
+    '## The commit with task-instance ownership vs the per-key statement it replaced (Postgres server)',
+    '',
+    'Both prepared with a generic plan on one connection, inline ~1 KB entries of a new task instance per call,',
+    'alternating blocks; ratio = ownership ÷ per-key (above 1× is slower). Target: at most 1.10×.',
+    '',
+    ownershipTable(ownership),
+    '',
+  );
   if (breakdown) {
     parts.push('## Where one inline write spends its time', '', breakdownTable(breakdown), '');
   }

@@ -54,7 +54,7 @@ describe('xcom CLI (built binary)', () => {
   test('--help lists the commands and every environment variable', async () => {
     const help = await runCli(['--help'], {});
     expect(help.status).toBe(0);
-    for (const command of ['migrate', 'status', 'list', 'get']) expect(help.stdout).toContain(`xcom ${command}`);
+    for (const command of ['migrate', 'status', 'list', 'get', 'gc']) expect(help.stdout).toContain(`xcom ${command}`);
     for (const [name] of STORE_ENV_VARS) expect(help.stdout).toContain(name);
   });
 
@@ -112,5 +112,21 @@ describe('xcom CLI (built binary)', () => {
 
     const missing = await runCli(['get', '--dag', dag, '--run', runId, '--task', 'nope'], env());
     expect(missing).toMatchObject({ status: 1, stderr: expect.stringContaining('no XCom for dag=cli_dag') });
+
+    // The object sweep: the big value's object is referenced; once its entry is gone, gc collects it.
+    const reopened = await openXComStore(storeConfigFromEnv(env()), { migrate: false });
+    try {
+      await reopened.delete({ dagId: dag, runId, taskId: 'big', key: 'return_value' });
+    } finally {
+      await reopened.close();
+    }
+    expect((await runCli(['gc', '--grace', 'soon'], env())).status).toBe(2);
+    const young = await runCli(['gc'], env());
+    expect(young).toMatchObject({ status: 0, stdout: expect.stringContaining('removed 0 object(s)') });
+    const dry = JSON.parse((await runCli(['gc', '--dry-run', '--grace', '0', '--json'], env())).stdout) as { deleted: number; dryRun: boolean };
+    expect(dry).toMatchObject({ deleted: 1, dryRun: true });
+    const gc = await runCli(['gc', '--grace', '0'], env());
+    expect(gc).toMatchObject({ status: 0, stdout: expect.stringMatching(/removed 1 object\(s\), \d+ bytes/) });
+    expect(JSON.parse((await runCli(['gc', '--grace', '0', '--json'], env())).stdout)).toMatchObject({ deleted: 0, orphans: 0 });
   });
 });
