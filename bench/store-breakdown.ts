@@ -7,7 +7,7 @@ import { createPostgresEngine } from '../src/engines/postgres-engine';
 import type { SqlEngine } from '../src/engines/sql-engine';
 import { migrate } from '../src/migrations/migrate';
 import { DirectoryObjectStore } from '../src/objects/directory-object-store';
-import { commitParams, commitStatement, writeGroup } from '../src/store/commit-statement';
+import { keyedCommitParams, keyedCommitStatement } from '../src/store/keyed-commit-statement';
 import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from '../src/store/limits';
 import { prepareEntry } from '../src/store/prepare-entry';
 import { XComStore } from '../src/store/xcom-store';
@@ -46,9 +46,10 @@ export async function benchBreakdown(env: BenchEnv, plan: BreakdownPlan): Promis
   const codec = createValueCodec();
   const limits = { inlineThresholdBytes: DEFAULT_INLINE_THRESHOLD_BYTES, maxValueBytes: DEFAULT_MAX_VALUE_BYTES };
   const bytes = (await codec.encode(value)).bytes;
-  const sql = commitStatement(SCHEMA);
+  // store.set's path: the keyed (per-key fenced) commit statement.
+  const sql = keyedCommitStatement(SCHEMA);
   const params = async (series: string, i: number) =>
-    commitParams([writeGroup([(await prepareEntry(identityFor(series, i), value, codec, limits)).entry], { owned: false, attempt: 1, fence: 1 })]);
+    keyedCommitParams([{ entry: (await prepareEntry(identityFor(series, i), value, codec, limits)).entry, attempt: 1, fence: 1 }]);
   const opts = { warmup: plan.warmup, iterations: plan.iterations };
 
   /** Times `run` on pre-built parameters (their preparation is not timed) against the floor's upsert. */

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { createValueCodec } from '../src/codec/value-codec';
-import { commitParams, commitStatement, writeGroup } from '../src/store/commit-statement';
+import { commitParams, commitStatement, attemptGroup } from '../src/store/commit-statement';
 import { prepareEntry } from '../src/store/prepare-entry';
 import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from '../src/store/limits';
 import type { BenchEnv } from './lib/bench-env';
@@ -16,7 +16,7 @@ export interface OwnershipPlan {
 
 export interface OwnershipRow {
   readonly entries: number;
-  /** The shipped commit: `commit_writes`, an attempt claiming its task instance. */
+  /** The shipped commit: `commit_attempts`, an attempt claiming its task instance. */
   readonly owned: Summary;
   /** The commit statement before task-instance ownership (one CTE statement, fenced per key). */
   readonly perKey: Summary;
@@ -60,7 +60,7 @@ async function benchOne(client: Client, size: number, plan: OwnershipPlan): Prom
   const perKeySql = perKeyCommitStatement(SCHEMA);
   const sides = {
     owned: async (i: number) => {
-      const params = commitParams([writeGroup(await entriesFor('owned', i), { owned: true, attempt: 1, fence: 1 })]);
+      const params = commitParams([attemptGroup(await entriesFor('owned', i), { attempt: 1, fence: 1 })]);
       return () => client.query({ name: 'bench_owned_commit', text: ownedSql, values: params });
     },
     perKey: async (i: number) => {

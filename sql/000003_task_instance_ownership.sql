@@ -77,85 +77,87 @@ alter table :XCOM_SCHEMA.ledger drop constraint ledger_outcome_check;
 alter table :XCOM_SCHEMA.ledger add constraint ledger_outcome_check
   check (outcome in ('written', 'fenced', 'superseded', 'deleted', 'discarded'));
 
--- THE COMMIT
+-- THE COMMIT OF AN ATTEMPT
 --
--- One call per commit: one round trip, one transaction. It takes arrays (one element per write group, then one per
--- entry) and runs two statements. It must be VOLATILE plpgsql: the second statement needs a snapshot taken after the
--- first statement's row locks were granted (READ COMMITTED gives each statement of a volatile function its own).
---   1. Upsert the runs and claim the owned instances (`on conflict … where` the stored owner is not newer). A claim
---      waits for a concurrent claim of the same instance to commit and then re-checks against it.
---   2. For each instance won: delete the keys it did not write (ledger: superseded); upsert its entries
---      unconditionally (it owns the instance). Keyed writes (not owned) upsert per key, fenced per key. Ledger rows
---      for everything; wake cross-DAG subscribers of what was written.
+-- One call per commit: one round trip, one transaction. It takes arrays (one element per attempt, then one per entry)
+-- and runs two statements. It must be VOLATILE plpgsql: the second statement needs a snapshot taken after the first
+-- statement's row locks were granted (READ COMMITTED gives each statement of a volatile function its own).
+--   1. Upsert the runs and claim the attempts' instances (`on conflict … where` the stored owner is not newer). A
+--      claim waits for a concurrent claim of the same instance to commit and then re-checks against it.
+--   2. For each instance won: delete the keys it did not write (ledger: superseded) and upsert its entries
+--      unconditionally (it owns the instance); ledger rows for everything (written / fenced); wake cross-DAG
+--      subscribers of what was written.
 -- Folded into one statement, step 2's delete would use a snapshot from before the wait and miss keys the previous
--- owner committed meanwhile: a torn key set.
+-- owner committed meanwhile: a torn key set. (Keyed writes outside an attempt use a plain per-key upsert, in
+-- src/store/keyed-commit-statement.ts.)
 --
--- Groups: g_* arrays, one element per group (an attempt's commit, or one keyed write). Entries: e_* arrays, one per
--- entry, e_groups giving its group's 1-based position. Owned groups must name distinct instances.
-create function :XCOM_SCHEMA.commit_writes(
-  g_dag_ids text[], g_run_ids text[], g_task_ids text[], g_map_indexes integer[], g_attempts integer[],
-  g_fences bigint[], g_temporal_run_ids text[], g_activity_types text[], g_logical_dates timestamptz[],
-  g_owned boolean[],
-  e_groups integer[], e_keys text[], e_size_bytes bigint[], e_stored_bytes bigint[], e_digests text[],
+-- enable_seqscan is off inside: every statement here is a lookup by key, and a plan cached while the tables were
+-- small would otherwise hash-join the attempts with a sequential scan of `entries` for as long as the session lives.
+--
+-- Attempts: a_* arrays, one element per attempt; they must name distinct instances. Entries: e_* arrays, one per
+-- entry, e_attempts giving its attempt's 1-based position.
+create function :XCOM_SCHEMA.commit_attempts(
+  a_dag_ids text[], a_run_ids text[], a_task_ids text[], a_map_indexes integer[], a_attempts integer[],
+  a_fences bigint[], a_temporal_run_ids text[], a_activity_types text[], a_logical_dates timestamptz[],
+  e_attempts integer[], e_keys text[], e_size_bytes bigint[], e_stored_bytes bigint[], e_digests text[],
   e_encodings text[], e_inline_values bytea[], e_object_keys text[],
   out won boolean[], out written boolean[], out superseded integer, out notified integer
-) language plpgsql volatile as $$
+) language plpgsql volatile set enable_seqscan = off as $$
 declare
-  won_groups integer[];
+  won_attempts integer[];
 begin
-  with g as (
-    select * from unnest(g_dag_ids, g_run_ids, g_task_ids, g_map_indexes, g_attempts, g_fences, g_temporal_run_ids,
-                         g_activity_types, g_logical_dates, g_owned)
+  with a as (
+    select * from unnest(a_dag_ids, a_run_ids, a_task_ids, a_map_indexes, a_attempts, a_fences, a_temporal_run_ids,
+                         a_activity_types, a_logical_dates)
       with ordinality as t(dag_id, run_id, task_id, map_index, attempt, fence, temporal_run_id, activity_type,
-                           logical_date, owned, ord)
+                           logical_date, ord)
   ),
   runs as (
     insert into :XCOM_SCHEMA.dag_runs as r (dag_id, run_id, logical_date)
     select distinct on (dag_id, run_id) dag_id, run_id, logical_date
-      from g order by dag_id, run_id, logical_date nulls last
+      from a order by dag_id, run_id, logical_date nulls last
     on conflict (dag_id, run_id) do update set logical_date = excluded.logical_date
       where r.logical_date is null and excluded.logical_date is not null
   ),
   claimed as (
     insert into :XCOM_SCHEMA.task_instances as ti
       (dag_id, run_id, task_id, map_index, fence, attempt, temporal_run_id, activity_type, key_count)
-    select g.dag_id, g.run_id, g.task_id, g.map_index, g.fence, g.attempt, g.temporal_run_id, g.activity_type,
-           (select count(*) from unnest(e_groups) as eg(n) where eg.n = g.ord)
-      from g where g.owned
+    select a.dag_id, a.run_id, a.task_id, a.map_index, a.fence, a.attempt, a.temporal_run_id, a.activity_type,
+           (select count(*) from unnest(e_attempts) as ea(n) where ea.n = a.ord)
+      from a
      -- One lock order for every committer: two batches never wait for each other in a cycle.
-     order by g.dag_id, g.run_id, g.task_id, g.map_index
+     order by a.dag_id, a.run_id, a.task_id, a.map_index
     on conflict (dag_id, run_id, task_id, map_index) do update set
       fence = excluded.fence, attempt = excluded.attempt, temporal_run_id = excluded.temporal_run_id,
       activity_type = excluded.activity_type, key_count = excluded.key_count, committed_at = now()
     where (ti.fence, ti.attempt) <= (excluded.fence, excluded.attempt)
     returning ti.dag_id, ti.run_id, ti.task_id, ti.map_index
   )
-  select coalesce(array_agg(g.ord::integer), '{}') into won_groups
-    from g join claimed c using (dag_id, run_id, task_id, map_index)
-   where g.owned;
+  select coalesce(array_agg(a.ord::integer), '{}') into won_attempts
+    from a join claimed c using (dag_id, run_id, task_id, map_index);
 
   -- A new statement: it sees every key the previous owner committed, including while we waited for its row lock.
-  with g as (
-    select * from unnest(g_dag_ids, g_run_ids, g_task_ids, g_map_indexes, g_attempts, g_fences, g_temporal_run_ids,
-                         g_activity_types, g_logical_dates, g_owned)
+  with a as (
+    select * from unnest(a_dag_ids, a_run_ids, a_task_ids, a_map_indexes, a_attempts, a_fences, a_temporal_run_ids,
+                         a_activity_types, a_logical_dates)
       with ordinality as t(dag_id, run_id, task_id, map_index, attempt, fence, temporal_run_id, activity_type,
-                           logical_date, owned, ord)
+                           logical_date, ord)
   ),
   e as (
-    select x.ord, g.dag_id, g.run_id, g.task_id, g.map_index, x.key, g.attempt, g.fence, g.temporal_run_id,
-           g.activity_type, g.logical_date, x.size_bytes, x.stored_bytes, x.digest, x.encoding, x.inline_value,
-           x.object_key, g.owned, g.ord = any(won_groups) as winner
-      from unnest(e_groups, e_keys, e_size_bytes, e_stored_bytes, e_digests, e_encodings, e_inline_values,
+    select x.ord, a.dag_id, a.run_id, a.task_id, a.map_index, x.key, a.attempt, a.fence, a.temporal_run_id,
+           x.size_bytes, x.stored_bytes, x.digest, x.encoding, x.inline_value, x.object_key, a.logical_date,
+           a.activity_type, a.ord = any(won_attempts) as winner
+      from unnest(e_attempts, e_keys, e_size_bytes, e_stored_bytes, e_digests, e_encodings, e_inline_values,
                   e_object_keys)
              with ordinality as x(grp, key, size_bytes, stored_bytes, digest, encoding, inline_value, object_key, ord)
-      join g on g.ord = x.grp
+      join a on a.ord = x.grp
   ),
   dropped as (
     delete from :XCOM_SCHEMA.entries d
-     using g
-     where g.ord = any(won_groups)
-       and d.dag_id = g.dag_id and d.run_id = g.run_id and d.task_id = g.task_id and d.map_index = g.map_index
-       and not exists (select 1 from unnest(e_groups, e_keys) as k(grp, key) where k.grp = g.ord and k.key = d.key)
+     using a
+     where a.ord = any(won_attempts)
+       and d.dag_id = a.dag_id and d.run_id = a.run_id and d.task_id = a.task_id and d.map_index = a.map_index
+       and not exists (select 1 from unnest(e_attempts, e_keys) as k(grp, key) where k.grp = a.ord and k.key = d.key)
     returning d.dag_id, d.run_id, d.task_id, d.map_index, d.key, d.attempt, d.fence, d.temporal_run_id, d.digest,
               d.size_bytes, d.object_key
   ),
@@ -166,58 +168,35 @@ begin
            'superseded'
       from dropped
   ),
-  owned_written as (
+  upserted as (
     insert into :XCOM_SCHEMA.entries as t (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id,
       activity_type, size_bytes, stored_bytes, digest, encoding, inline_value, object_key)
     select dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, activity_type, size_bytes,
            stored_bytes, digest, encoding, inline_value, object_key
-      from e where owned and winner
+      from e where winner
     on conflict (dag_id, run_id, task_id, map_index, key) do update set
       attempt = excluded.attempt, fence = excluded.fence, temporal_run_id = excluded.temporal_run_id,
       activity_type = excluded.activity_type, size_bytes = excluded.size_bytes, stored_bytes = excluded.stored_bytes,
       digest = excluded.digest, encoding = excluded.encoding, inline_value = excluded.inline_value,
       object_key = excluded.object_key, updated_at = now()
-    returning t.dag_id, t.run_id, t.task_id, t.map_index, t.key
-  ),
-  keyed_written as (
-    insert into :XCOM_SCHEMA.entries as t (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id,
-      activity_type, size_bytes, stored_bytes, digest, encoding, inline_value, object_key)
-    select dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, activity_type, size_bytes,
-           stored_bytes, digest, encoding, inline_value, object_key
-      from e where not owned
-    on conflict (dag_id, run_id, task_id, map_index, key) do update set
-      attempt = excluded.attempt, fence = excluded.fence, temporal_run_id = excluded.temporal_run_id,
-      activity_type = excluded.activity_type, size_bytes = excluded.size_bytes, stored_bytes = excluded.stored_bytes,
-      digest = excluded.digest, encoding = excluded.encoding, inline_value = excluded.inline_value,
-      object_key = excluded.object_key, updated_at = now()
-    where t.fence <= excluded.fence
-    returning t.dag_id, t.run_id, t.task_id, t.map_index, t.key
-  ),
-  result as (
-    select e.*, (w.key is not null) as ok
-      from e left join (select * from owned_written union all select * from keyed_written) w
-        using (dag_id, run_id, task_id, map_index, key)
+    returning 1
   ),
   -- Cross-DAG waits: an outbox row for every subscription watching what was written (sql/000002_subscriptions.sql).
   woken as (
     select :XCOM_SCHEMA.wake_subscribers(array_agg(dag_id), array_agg(run_id), array_agg(task_id),
              array_agg(map_index), array_agg(key), array_agg(digest), array_agg(size_bytes),
              array_agg(logical_date)) as n
-      from result where ok
+      from e where winner
   ),
   ledger as (
     insert into :XCOM_SCHEMA.ledger (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id,
       digest, size_bytes, object_key, outcome)
     select dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, digest, size_bytes, object_key,
-           case when ok then 'written' else 'fenced' end
-      from result order by ord
+           case when winner then 'written' else 'fenced' end
+      from e order by ord
   )
-  select coalesce(array_agg(r.ok order by r.ord), '{}'), (select count(*) from dropped)::integer,
-         (select n from woken)
-    into written, superseded, notified
-    from result r;
-
-  select coalesce(array_agg(t.ord = any(won_groups) order by t.ord), '{}') into won
-    from unnest(g_owned) with ordinality as t(owned, ord);
+  select coalesce((select array_agg(e.winner order by e.ord) from e), '{}'), (select count(*) from dropped)::integer,
+         (select n from woken), (select array_agg(a.ord = any(won_attempts) order by a.ord) from a)
+    into written, superseded, notified, won;
 end
 $$;

@@ -12,7 +12,7 @@ import type { XComStore } from '../../src/store/xcom-store';
 import { XComActivityInboundInterceptor } from '../../src/worker/activity-interceptor';
 import { createValueCodec } from '../../src/codec/value-codec';
 import { quoteSchema } from '../../src/migrations/schema-name';
-import { commitParams, commitStatement, writeGroup } from '../../src/store/commit-statement';
+import { commitParams, commitStatement, attemptGroup } from '../../src/store/commit-statement';
 import { prepareEntry } from '../../src/store/prepare-entry';
 import { Client } from 'pg';
 import { smallResult } from './activities';
@@ -61,7 +61,7 @@ export async function benchCommitCost(plugin: XComPlugin, config: StoreConfig, p
     const statementParams = async (series: string, i: number) => {
       const write = smallWrite(run, series, i);
       const { entry } = await prepareEntry({ ...write, mapIndex: -1 }, write.value, codec, config);
-      return commitParams([writeGroup([entry], { owned: true, attempt: 1, fence: 1 })]);
+      return commitParams([attemptGroup([entry], { attempt: 1, fence: 1 })]);
     };
     const ops: Record<keyof CommitCost, Operation> = {
       interceptor,

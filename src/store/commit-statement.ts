@@ -11,27 +11,26 @@ export interface PreparedEntry {
   readonly objectKey: string | null;
 }
 
-/**
- * A set of entries of one task instance written together. `owned`: an attempt's commit, which claims the instance
- * and replaces its whole key set, or writes nothing when a newer attempt owns it. Otherwise one keyed write, fenced
- * per key.
- */
-export interface WriteGroup {
-  readonly instance: Omit<ResolvedIdentity, 'key'>;
-  readonly owned: boolean;
+/** Who wrote an entry or a set of entries. */
+export interface Lineage {
   readonly attempt: number;
   readonly fence: number;
-  readonly temporalRunId: string | null;
-  readonly activityType: string | null;
-  readonly logicalDate: Date | null;
+  readonly temporalRunId?: string | null;
+  readonly activityType?: string | null;
+  readonly logicalDate?: Date | null;
+}
+
+/** Everything one attempt publishes: the whole key set of its task instance (possibly empty). */
+export interface AttemptGroup extends Lineage {
+  readonly instance: Omit<ResolvedIdentity, 'key'>;
   readonly entries: readonly PreparedEntry[];
 }
 
-/** What `commit_writes` reports, in the order of its input. */
+/** What `commit_attempts` reports, in the order of its input. */
 export interface CommitOutcome {
-  /** Per group: whether an owned group's claim won (always false for keyed groups). */
+  /** Per attempt: whether its claim won (false: a newer attempt owns the instance; nothing was written). */
   won: boolean[];
-  /** Per entry, groups in order: whether it became the visible value. */
+  /** Per entry, attempts in order: whether it became the visible value. */
   written: boolean[];
   /** Keys removed because the winning owner did not write them. */
   superseded: number;
@@ -39,30 +38,30 @@ export interface CommitOutcome {
   notified: number;
 }
 
-/** The commit: one call of the schema's `commit_writes` (sql/000003_task_instance_ownership.sql explains it). */
+const PARAMS = 17;
+
+/** The commit of attempts: one call of the schema's `commit_attempts` (sql/000003_task_instance_ownership.sql). */
 export function commitStatement(schema: string): string {
-  const params = Array.from({ length: 18 }, (_, i) => `$${i + 1}`).join(', ');
-  return `select won, written, superseded, notified from ${schema}.commit_writes(${params})`;
+  const params = Array.from({ length: PARAMS }, (_, i) => `$${i + 1}`).join(', ');
+  return `select won, written, superseded, notified from ${schema}.commit_attempts(${params})`;
 }
 
-/** The arrays `commit_writes` takes, in parameter order. */
-export function commitParams(groups: readonly WriteGroup[]): unknown[] {
-  const group = <T>(pick: (g: WriteGroup) => T): T[] => groups.map(pick);
-  const entries = groups.flatMap((g, i) => g.entries.map((entry) => ({ entry, group: i + 1 })));
+/** The arrays `commit_attempts` takes, in parameter order. */
+export function commitParams(attempts: readonly AttemptGroup[]): unknown[] {
+  const attempt = <T>(pick: (a: AttemptGroup) => T): T[] => attempts.map(pick);
+  const entries = attempts.flatMap((a, i) => a.entries.map((entry) => ({ entry, attempt: i + 1 })));
   const entry = <T>(pick: (e: PreparedEntry) => T): T[] => entries.map((e) => pick(e.entry));
   return [
-    group((g) => g.instance.dagId),
-    group((g) => g.instance.runId),
-    group((g) => g.instance.taskId),
-    group((g) => g.instance.mapIndex),
-    group((g) => g.attempt),
-    group((g) => g.fence),
-    group((g) => g.temporalRunId),
-    group((g) => g.activityType),
-    // ISO text: a Date from another realm (a test sandbox) is not recognised by every driver's array serializer.
-    group((g) => g.logicalDate?.toISOString() ?? null),
-    group((g) => g.owned),
-    entries.map((e) => e.group),
+    attempt((a) => a.instance.dagId),
+    attempt((a) => a.instance.runId),
+    attempt((a) => a.instance.taskId),
+    attempt((a) => a.instance.mapIndex),
+    attempt((a) => a.attempt),
+    attempt((a) => a.fence),
+    attempt((a) => a.temporalRunId ?? null),
+    attempt((a) => a.activityType ?? null),
+    attempt((a) => isoOrNull(a.logicalDate)),
+    entries.map((e) => e.attempt),
     entry((e) => e.identity.key),
     entry((e) => e.sizeBytes),
     entry((e) => e.storedBytes),
@@ -73,29 +72,18 @@ export function commitParams(groups: readonly WriteGroup[]): unknown[] {
   ];
 }
 
-/** Lineage of a write group, for callers that build groups themselves (benchmarks, group commit). */
-export interface GroupLineage {
-  readonly owned: boolean;
-  readonly attempt: number;
-  readonly fence: number;
-  readonly temporalRunId?: string | null;
-  readonly activityType?: string | null;
-  readonly logicalDate?: Date | null;
+/** An attempt's group of entries of one task instance (all entries must share it; `instance` when there are none). */
+export function attemptGroup(
+  entries: readonly PreparedEntry[],
+  lineage: Lineage,
+  instance: Omit<ResolvedIdentity, 'key'> | undefined = entries[0]?.identity,
+): AttemptGroup {
+  if (!instance) throw new Error('attemptGroup: an empty attempt needs its task instance');
+  const { dagId, runId, taskId, mapIndex } = instance;
+  return { ...lineage, instance: { dagId, runId, taskId, mapIndex }, entries };
 }
 
-/** A group of entries of one task instance (all entries must share it). */
-export function writeGroup(entries: readonly PreparedEntry[], lineage: GroupLineage): WriteGroup {
-  const first = entries[0];
-  if (!first) throw new Error('writeGroup: needs at least one entry to know its task instance');
-  const { dagId, runId, taskId, mapIndex } = first.identity;
-  return {
-    instance: { dagId, runId, taskId, mapIndex },
-    owned: lineage.owned,
-    attempt: lineage.attempt,
-    fence: lineage.fence,
-    temporalRunId: lineage.temporalRunId ?? null,
-    activityType: lineage.activityType ?? null,
-    logicalDate: lineage.logicalDate ?? null,
-    entries,
-  };
+/** ISO text: a Date from another realm (a test sandbox) is not recognised by every driver's array serializer. */
+export function isoOrNull(date: Date | null | undefined): string | null {
+  return date ? date.toISOString() : null;
 }

@@ -4,14 +4,9 @@ import { XComIdentityError, XComIntegrityError, XComObjectNotFoundError } from '
 import { DEFAULT_SCHEMA, quoteSchema } from '../migrations/schema-name';
 import type { ObjectStore } from '../objects/object-store';
 import type { XComBackend } from './backend';
-import {
-  commitParams,
-  commitStatement,
-  type CommitOutcome,
-  type PreparedEntry,
-  type WriteGroup,
-} from './commit-statement';
+import { attemptGroup, commitParams, commitStatement, type CommitOutcome, type PreparedEntry } from './commit-statement';
 import { explainCommitFailure } from './commit-failure';
+import { keyedCommitParams, keyedCommitStatement, type KeyedEntry, type KeyedRow } from './keyed-commit-statement';
 import { ENTRY_COLUMNS, entryMetaFromRow, ledgerRecordFromRow, type EntryRow, type LedgerRow } from './entry-rows';
 import { FILTER_ORDER, filterSql } from './filter-sql';
 import {
@@ -81,8 +76,9 @@ export class XComStore implements XComBackend {
   readonly maxValueBytes: number;
   readonly #codec: ValueCodec;
   readonly #quoted: string;
-  /** The commit statement for this schema, built once: it is the hot path and kept prepared under one name. */
+  /** The commit statements for this schema, built once: they are the hot path and kept prepared under one name. */
   readonly #commitSql: string;
+  readonly #keyedSql: string;
   readonly #concurrency: number;
   readonly #objectGraceMs: number;
   #closed = false;
@@ -93,6 +89,7 @@ export class XComStore implements XComBackend {
     this.schema = options.schema ?? DEFAULT_SCHEMA;
     this.#quoted = quoteSchema(this.schema);
     this.#commitSql = commitStatement(this.#quoted);
+    this.#keyedSql = keyedCommitStatement(this.#quoted);
     this.inlineThresholdBytes = options.inlineThresholdBytes ?? DEFAULT_INLINE_THRESHOLD_BYTES;
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.#codec = options.codec ?? createValueCodec();
@@ -117,18 +114,11 @@ export class XComStore implements XComBackend {
     });
     assertNoDuplicates(checked.map((c) => c.identity));
     const placed = await Promise.all(checked.map((c) => prepareEntry(c.identity, c.write.value, this.#codec, this)));
-    const groups: WriteGroup[] = checked.map(({ write, identity, fence }, i) => ({
-      instance: identity,
-      owned: false,
-      attempt: write.attempt,
-      fence,
-      temporalRunId: write.temporalRunId ?? null,
-      activityType: write.activityType ?? null,
-      logicalDate: write.logicalDate ?? null,
-      entries: [placed[i]!.entry],
-    }));
-    const outcome = await this.#commitGroups(groups, placed);
-    return placed.map(({ entry }, i) => setResult(entry, outcome.written[i]!));
+    const keyed: KeyedEntry[] = checked.map(({ write, fence }, i) => ({ ...write, fence, entry: placed[i]!.entry }));
+    const rows = await this.#withObjects(placed, () =>
+      this.engine.query<KeyedRow>(this.#keyedSql, keyedCommitParams(keyed), { prepareAs: `xcom_keyed_${this.schema}` }),
+    );
+    return placed.map(({ entry }, i) => setResult(entry, rows[i]!.written));
   }
 
   async commitAttempt(commit: AttemptCommit): Promise<AttemptCommitResult> {
@@ -140,40 +130,33 @@ export class XComStore implements XComBackend {
     const placed = await Promise.all(
       identities.map((identity) => prepareEntry(identity, commit.values.get(identity.key), this.#codec, this)),
     );
-    const group: WriteGroup = {
+    const group = attemptGroup(
+      placed.map((p) => p.entry),
+      commit,
       instance,
-      owned: true,
-      attempt: commit.attempt,
-      fence: commit.fence,
-      temporalRunId: commit.temporalRunId ?? null,
-      activityType: commit.activityType ?? null,
-      logicalDate: commit.logicalDate ?? null,
-      entries: placed.map((p) => p.entry),
-    };
-    const outcome = await this.#commitGroups([group], placed);
+    );
+    const [outcome] = await this.#withObjects(placed, () =>
+      this.engine.query<CommitOutcome>(this.#commitSql, commitParams([group]), { prepareAs: `xcom_commit_${this.schema}` }),
+    );
     return {
-      won: outcome.won[0]!,
-      entries: placed.map(({ entry }, i) => setResult(entry, outcome.written[i]!)),
-      superseded: outcome.superseded,
+      won: outcome!.won[0]!,
+      entries: placed.map(({ entry }, i) => setResult(entry, outcome!.written[i]!)),
+      superseded: outcome!.superseded,
     };
   }
 
   /**
-   * Objects first, each announced in `objects` before its upload (so the sweeper leaves it alone), then one call of
-   * the commit function. A failure leaves any uploaded object to the sweeper: deleting it here could race a writer
-   * of the same content.
+   * Objects first, each announced in `objects` before its upload (so the sweeper leaves it alone), then the commit.
+   * A failure leaves any uploaded object to the sweeper: deleting it here could race a writer of the same content.
    */
-  async #commitGroups(groups: readonly WriteGroup[], placed: readonly PlacedEntry[]): Promise<CommitOutcome> {
+  async #withObjects<T>(placed: readonly PlacedEntry[], commit: () => Promise<T>): Promise<T> {
     const uploads = placed.filter((p) => p.upload);
     if (uploads.length > 0) {
       await touchObjects(this.engine, this.#quoted, uploads.map((p) => p.entry));
       await mapLimited(uploads, this.#concurrency, (p) => this.objectStore.put(p.entry.objectKey!, p.upload!));
     }
     try {
-      const [row] = await this.engine.query<CommitOutcome>(this.#commitSql, commitParams(groups), {
-        prepareAs: `xcom_commit_${this.schema}`,
-      });
-      return row!;
+      return await commit();
     } catch (err) {
       throw explainCommitFailure(err, this.objectStore.description);
     }

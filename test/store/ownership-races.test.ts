@@ -5,7 +5,7 @@ import { createValueCodec } from '../../src/codec/value-codec';
 import type { SqlEngine } from '../../src/engines/sql-engine';
 import { quoteSchema } from '../../src/migrations/schema-name';
 import type { ObjectStore } from '../../src/objects/object-store';
-import { commitParams, commitStatement, writeGroup } from '../../src/store/commit-statement';
+import { commitParams, commitStatement, attemptGroup } from '../../src/store/commit-statement';
 import { resolveIdentity } from '../../src/store/identity';
 import { prepareEntry } from '../../src/store/prepare-entry';
 import { XComStore } from '../../src/store/xcom-store';
@@ -38,7 +38,7 @@ async function heldCommit(runId: string, attempt: number, values: Record<string,
     }),
   );
   return engine.value.transaction(async (tx) => {
-    const params = commitParams([writeGroup(entries, { owned: true, attempt, fence: 1_000 * attempt })]);
+    const params = commitParams([attemptGroup(entries, { attempt, fence: 1_000 * attempt })]);
     const [outcome] = await tx.query<{ won: boolean[] }>(commitStatement(quoteSchema(store.schema)), params);
     await hold.arrive();
     return outcome!.won[0];
@@ -57,8 +57,7 @@ describe('task-instance ownership under concurrent commits (Postgres server)', (
     const first = heldCommit(runId, 1, { return_value: 1, extra: 'attempt 1 only' }, hold);
     await hold.reached; // attempt 1 has claimed the instance and written its keys, uncommitted
     const retry = store.commitAttempt(attemptOf(runId, 2, { return_value: 2 }));
-    await waitForLockWait(engine.value, 'commit_writes');
-    hold.open();
+    await waitForLockWait(engine.value, 'commit_attempts').finally(() => hold.open());
     expect(await first).toBe(true);
     expect(await retry).toMatchObject({ won: true, superseded: 1 });
     expect(await keysOf(runId)).toEqual({ return_value: [2, 2] });
@@ -70,8 +69,7 @@ describe('task-instance ownership under concurrent commits (Postgres server)', (
     const newer = heldCommit(runId, 2, { return_value: 2 }, hold);
     await hold.reached;
     const zombie = store.commitAttempt(attemptOf(runId, 1, { return_value: 1, extra: 'zombie only' }));
-    await waitForLockWait(engine.value, 'commit_writes');
-    hold.open();
+    await waitForLockWait(engine.value, 'commit_attempts').finally(() => hold.open());
     expect(await newer).toBe(true);
     expect(await zombie).toMatchObject({ won: false, superseded: 0 });
     expect(await keysOf(runId)).toEqual({ return_value: [2, 2] });
