@@ -93,7 +93,7 @@ describe('task-instance ownership on real Temporal', () => {
         requestId: randomUUID(),
         reason: 'ownership test: re-run the task',
       });
-      const secondRun = (await client.workflow.getHandle(workflowId, reset.runId!).result()) as string;
+      const secondRun = (await client.workflow.getHandle(workflowId, reset.runId).result()) as string;
       expect(secondRun).not.toBe(firstRun);
       const store = await ctx.store();
       const records = await store.getMany({ dagIds: 'resetTargetWorkflow', runId: workflowId, taskIds: 'per_run' });
