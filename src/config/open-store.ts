@@ -33,6 +33,7 @@ export async function openXComStore(config: StoreConfig, options: OpenStoreOptio
     inlineThresholdBytes: config.inlineThresholdBytes,
     maxValueBytes: config.maxValueBytes,
     objectGraceMs: config.objectGraceMs,
+    defaultRetention: config.retention,
   });
 }
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DEFAULT_SCHEMA } from '../migrations/schema-name';
 import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from '../store/limits';
 import { DEFAULT_OBJECT_GRACE_MS } from '../store/object-sweeper';
+import { assertRetention, type Retention } from '../store/retention/retention-class';
 import { envBoolean, envBytes, envChoice, envDuration, envString, type Env } from './env-values';
 
 /** Where the XCom store keeps rows and objects, as plain data (from options or the environment). */
@@ -24,6 +25,8 @@ export interface StoreConfig {
   readonly compression: 'gzip' | 'br' | 'none';
   /** The object sweeper removes unreferenced objects untouched this long (longer than any upload-to-commit window). */
   readonly objectGraceMs?: number;
+  /** How long entries live unless a task or push says otherwise: 'run', 'forever' or a duration. @default 'run' */
+  readonly retention?: Retention;
 }
 
 /** Every environment variable the store reads, with what it does (the CLI's and the worker's `--help`). */
@@ -42,6 +45,7 @@ export const STORE_ENV_VARS: readonly (readonly [name: string, meaning: string])
   ['XCOM_MAX_VALUE_BYTES', `values larger than this fail; default ${DEFAULT_MAX_VALUE_BYTES}`],
   ['XCOM_COMPRESSION', 'gzip, br or none; default gzip (kept only when it shrinks the value)'],
   ['XCOM_OBJECT_GRACE', 'the object sweeper leaves unreferenced objects younger than this; default 6h'],
+  ['XCOM_RETENTION', "how long XComs live unless a task says otherwise: run, forever or a duration; default run"],
 ];
 
 /** Reads the store configuration from environment variables (see `STORE_ENV_VARS`). */
@@ -71,5 +75,12 @@ export function storeConfigFromEnv(env: Env = process.env, cwd = process.cwd()):
     maxValueBytes: envBytes(env, 'XCOM_MAX_VALUE_BYTES', DEFAULT_MAX_VALUE_BYTES),
     compression: envChoice(env, 'XCOM_COMPRESSION', ['gzip', 'br', 'none'] as const, 'gzip'),
     objectGraceMs: envDuration(env, 'XCOM_OBJECT_GRACE', DEFAULT_OBJECT_GRACE_MS),
+    retention: envRetention(env),
   };
+}
+
+function envRetention(env: Env): Retention {
+  const raw = envString(env, 'XCOM_RETENTION') ?? 'run';
+  assertRetention('XCOM_RETENTION', raw);
+  return raw;
 }

@@ -1,4 +1,5 @@
 import type { ResolvedIdentity } from './identity';
+import type { KeepUntil } from './retention/retention-class';
 
 /** One row ready to upsert: its key, and the stored form of its value. */
 export interface PreparedEntry {
@@ -9,6 +10,8 @@ export interface PreparedEntry {
   readonly encoding: string;
   readonly inlineValue: Buffer | null;
   readonly objectKey: string | null;
+  /** How long it outlives its run's retention (null: it does not). */
+  readonly keepUntil: KeepUntil;
 }
 
 /** Who wrote an entry or a set of entries. */
@@ -38,7 +41,7 @@ export interface CommitOutcome {
   notified: number;
 }
 
-const PARAMS = 17;
+const PARAMS = 18;
 
 /** The commit of attempts: one call of the schema's `commit_attempts` (sql/000003_task_instance_ownership.sql). */
 export function commitStatement(schema: string): string {
@@ -69,6 +72,7 @@ export function commitParams(attempts: readonly AttemptGroup[]): unknown[] {
     entry((e) => e.encoding),
     entry((e) => e.inlineValue),
     entry((e) => e.objectKey),
+    entry((e) => e.keepUntil),
   ];
 }
 

@@ -3,6 +3,7 @@ import type { LedgerRecord, XComEntryMeta } from './types';
 /** Columns selected for an entry; `e` is `entries`, `r` its `dag_runs` row. */
 export const ENTRY_COLUMNS = `e.dag_id, e.run_id, e.task_id, e.map_index, e.key, e.attempt, e.fence, e.temporal_run_id,
   e.activity_type, r.logical_date, e.size_bytes, e.stored_bytes, e.digest, e.encoding, e.object_key,
+  e.keep_until = 'infinity' as keep_forever, case when e.keep_until <> 'infinity' then e.keep_until end as keep_until,
   e.created_at, e.updated_at`;
 
 export interface EntryRow {
@@ -21,6 +22,8 @@ export interface EntryRow {
   digest: string;
   encoding: string;
   object_key: string | null;
+  keep_forever: boolean | null;
+  keep_until: Date | null;
   inline_value?: Buffer | null;
   created_at: Date;
   updated_at: Date;
@@ -43,6 +46,7 @@ export function entryMetaFromRow(row: EntryRow): XComEntryMeta {
     digest: row.digest,
     encoding: row.encoding,
     objectKey: row.object_key,
+    retention: row.keep_forever ? 'forever' : (row.keep_until ?? 'run'),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -22,10 +22,10 @@ export function keyedCommitStatement(schema: string): string {
 with input as (
   select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[],
                        $8::text[], $9::timestamptz[], $10::int8[], $11::int8[], $12::text[], $13::text[],
-                       $14::bytea[], $15::text[], $16::int8[])
+                       $14::bytea[], $15::text[], $16::int8[], $17::timestamptz[])
     with ordinality as t(dag_id, run_id, task_id, map_index, key, attempt, temporal_run_id, activity_type,
                          logical_date, size_bytes, stored_bytes, digest, encoding, inline_value, object_key, fence,
-                         ord)
+                         keep_until, ord)
 ),
 runs as (
   insert into ${schema}.dag_runs as r (dag_id, run_id, logical_date)
@@ -36,15 +36,15 @@ runs as (
 ),
 written as (
   insert into ${schema}.entries as e (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id,
-    activity_type, size_bytes, stored_bytes, digest, encoding, inline_value, object_key)
+    activity_type, size_bytes, stored_bytes, digest, encoding, inline_value, object_key, keep_until)
   select dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, activity_type, size_bytes,
-         stored_bytes, digest, encoding, inline_value, object_key
+         stored_bytes, digest, encoding, inline_value, object_key, keep_until
     from input
   on conflict (dag_id, run_id, task_id, map_index, key) do update set
     attempt = excluded.attempt, fence = excluded.fence, temporal_run_id = excluded.temporal_run_id,
     activity_type = excluded.activity_type, size_bytes = excluded.size_bytes, stored_bytes = excluded.stored_bytes,
     digest = excluded.digest, encoding = excluded.encoding, inline_value = excluded.inline_value,
-    object_key = excluded.object_key, updated_at = now()
+    object_key = excluded.object_key, keep_until = excluded.keep_until, updated_at = now()
   where e.fence <= excluded.fence
   returning e.dag_id, e.run_id, e.task_id, e.map_index, e.key
 ),
@@ -88,5 +88,6 @@ export function keyedCommitParams(writes: readonly KeyedEntry[]): unknown[] {
     column((w) => w.entry.inlineValue),
     column((w) => w.entry.objectKey),
     column((w) => w.fence),
+    column((w) => w.entry.keepUntil),
   ];
 }

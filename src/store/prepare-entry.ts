@@ -2,6 +2,7 @@ import type { ValueCodec } from '../codec/value-codec';
 import { XComTooLargeError } from '../errors';
 import { objectKeyFor } from '../objects/object-key';
 import type { PreparedEntry } from './commit-statement';
+import type { KeepUntil } from './retention/retention-class';
 import { formatIdentity, type ResolvedIdentity } from './identity';
 import { formatBytes } from './limits';
 
@@ -25,6 +26,7 @@ export async function prepareEntry(
   value: unknown,
   codec: ValueCodec,
   limits: PlacementLimits,
+  keepUntil: KeepUntil = null,
 ): Promise<PlacedEntry> {
   const encoded = await codec.encode(value, identity);
   if (encoded.sizeBytes > limits.maxValueBytes) {
@@ -46,6 +48,7 @@ export async function prepareEntry(
       encoding: encoded.encoding,
       inlineValue: inline ? encoded.bytes : null,
       objectKey,
+      keepUntil,
     },
     upload: inline ? null : encoded.bytes,
   };

@@ -1,4 +1,5 @@
 import type { ResolvedIdentity, XComIdentity } from './identity';
+import type { Retention } from './retention/retention-class';
 
 /** One value to record, with who wrote it. */
 export interface XComWrite extends XComIdentity {
@@ -18,6 +19,8 @@ export interface XComWrite extends XComIdentity {
   readonly activityType?: string;
   /** The DAG run's logical date; `includePriorDates` orders by it. Recorded once per run. */
   readonly logicalDate?: Date;
+  /** How long the entry lives. @default the store's `defaultRetention` ('run') */
+  readonly retention?: Retention;
 }
 
 /** A task instance: an entry's identity without its key. */
@@ -38,6 +41,10 @@ export interface AttemptCommit extends TaskInstanceIdentity {
   readonly temporalRunId?: string;
   readonly activityType?: string;
   readonly logicalDate?: Date;
+  /** How long the task's entries live. @default the store's `defaultRetention` ('run') */
+  readonly retention?: Retention;
+  /** Per key, overriding `retention` (a push's own class). */
+  readonly keyRetention?: ReadonlyMap<string, Retention>;
 }
 
 export interface AttemptCommitResult {
@@ -67,6 +74,8 @@ export interface XComEntryMeta extends ResolvedIdentity {
   readonly encoding: string;
   /** Key in the object store, or null when the value is inline in the row. */
   readonly objectKey: string | null;
+  /** Its retention class as stored: `'run'`, `'forever'`, or the time it may be removed. */
+  readonly retention: 'run' | 'forever' | Date;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

@@ -23,6 +23,20 @@ import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from './limit
 import { mapLimited } from './map-limited';
 import { DEFAULT_OBJECT_GRACE_MS, ObjectSweeper, type SweepOptions, type SweepResult } from './object-sweeper';
 import { prepareEntry, type PlacedEntry } from './prepare-entry';
+import { listRuns } from './retention/list-runs';
+import type { RetentionBackend } from './retention/retention-backend';
+import { assertRetention, keepUntilFor, type Retention } from './retention/retention-class';
+import { RetentionOperations } from './retention/retention-ops';
+import type {
+  ClearTaskOptions,
+  KeepLatestRunsOptions,
+  ListRunsOptions,
+  PurgeOptions,
+  RetentionOptions,
+  RetentionResult,
+  RunPage,
+  TrimLedgerOptions,
+} from './retention/types';
 import { scopeSql } from './scope-sql';
 import { touchObjects } from './touch-objects';
 import { assertAttempt, assertFence, assertLogicalDate } from './write-checks';
@@ -62,13 +76,15 @@ export interface XComStoreOptions {
    * than any upload-to-commit window. @default 21600000 (6 hours)
    */
   readonly objectGraceMs?: number;
+  /** How long entries live unless a task or push says otherwise: 'run', 'forever' or a duration. @default 'run' */
+  readonly defaultRetention?: Retention;
 }
 
 /**
  * The built-in XCom backend: rows in Postgres (server or embedded), large values in an object store. An object is
  * always written before the row that points to it, and verified by digest whenever it is read.
  */
-export class XComStore implements XComBackend {
+export class XComStore implements XComBackend, RetentionBackend {
   readonly engine: SqlEngine;
   readonly objectStore: ObjectStore;
   readonly schema: string;
@@ -81,6 +97,8 @@ export class XComStore implements XComBackend {
   readonly #keyedSql: string;
   readonly #concurrency: number;
   readonly #objectGraceMs: number;
+  readonly #defaultRetention: Retention;
+  readonly #retention: RetentionOperations;
   #closed = false;
 
   constructor(options: XComStoreOptions) {
@@ -95,6 +113,9 @@ export class XComStore implements XComBackend {
     this.#codec = options.codec ?? createValueCodec();
     this.#concurrency = options.objectConcurrency ?? 8;
     this.#objectGraceMs = options.objectGraceMs ?? DEFAULT_OBJECT_GRACE_MS;
+    this.#defaultRetention = options.defaultRetention ?? 'run';
+    this.#retention = new RetentionOperations(this.engine, this.#quoted);
+    assertRetention('XComStore defaultRetention', this.#defaultRetention);
   }
 
   async set(write: XComWrite): Promise<SetResult> {
@@ -110,10 +131,14 @@ export class XComStore implements XComBackend {
       const fence = write.fence ?? write.attempt;
       assertFence(identity, fence);
       assertLogicalDate(identity, write.logicalDate);
-      return { write, identity, fence };
+      const retention = write.retention ?? this.#defaultRetention;
+      assertRetention(`XCom ${formatIdentity(identity)}`, retention);
+      return { write, identity, fence, keepUntil: keepUntilFor(retention) };
     });
     assertNoDuplicates(checked.map((c) => c.identity));
-    const placed = await Promise.all(checked.map((c) => prepareEntry(c.identity, c.write.value, this.#codec, this)));
+    const placed = await Promise.all(
+      checked.map((c) => prepareEntry(c.identity, c.write.value, this.#codec, this, c.keepUntil)),
+    );
     const keyed: KeyedEntry[] = checked.map(({ write, fence }, i) => ({ ...write, fence, entry: placed[i]!.entry }));
     const rows = await this.#withObjects(placed, () =>
       this.engine.query<KeyedRow>(this.#keyedSql, keyedCommitParams(keyed), { prepareAs: `xcom_keyed_${this.schema}` }),
@@ -127,8 +152,15 @@ export class XComStore implements XComBackend {
     assertFence(commit, commit.fence);
     assertLogicalDate(commit, commit.logicalDate);
     const identities = [...commit.values.keys()].map((key) => resolveIdentity({ ...instance, key }));
+    const keepUntil = identities.map((identity) => {
+      const retention = commit.keyRetention?.get(identity.key) ?? commit.retention ?? this.#defaultRetention;
+      assertRetention(`XCom ${formatIdentity(identity)}`, retention);
+      return keepUntilFor(retention);
+    });
     const placed = await Promise.all(
-      identities.map((identity) => prepareEntry(identity, commit.values.get(identity.key), this.#codec, this)),
+      identities.map((identity, i) =>
+        prepareEntry(identity, commit.values.get(identity.key), this.#codec, this, keepUntil[i]),
+      ),
     );
     const group = attemptGroup(
       placed.map((p) => p.entry),
@@ -257,6 +289,34 @@ export class XComStore implements XComBackend {
       params,
     );
     return rows.map(ledgerRecordFromRow);
+  }
+
+  purge(options: PurgeOptions): Promise<RetentionResult> {
+    return this.#retention.purge(options);
+  }
+
+  keepLatestRuns(options: KeepLatestRunsOptions): Promise<RetentionResult> {
+    return this.#retention.keepLatestRuns(options);
+  }
+
+  clearDag(dagId: string, options?: RetentionOptions): Promise<RetentionResult> {
+    return this.#retention.clearDag(dagId, options);
+  }
+
+  clearRun(run: { dagId: string; runId: string }, options?: RetentionOptions): Promise<RetentionResult> {
+    return this.#retention.clearRun(run, options);
+  }
+
+  clearTask(options: ClearTaskOptions): Promise<RetentionResult> {
+    return this.#retention.clearTask(options);
+  }
+
+  trimLedger(options: TrimLedgerOptions): Promise<RetentionResult> {
+    return this.#retention.trimLedger(options);
+  }
+
+  listRuns(options?: ListRunsOptions): Promise<RunPage> {
+    return listRuns(this.engine, this.#quoted, options);
   }
 
   /**

@@ -5,6 +5,7 @@ import { openEngine, openObjectStore, type EngineKind, type ObjectStoreKind } fr
 import { describeMigrationConformance } from './conformance-migrations';
 import { describeObjectCollectionConformance } from './conformance-objects';
 import { describeOwnershipConformance } from './conformance-ownership';
+import { describeRetentionConformance } from './conformance-retention';
 import { describeQueryConformance } from './conformance-queries';
 import { describeValueConformance } from './conformance-values';
 import { describeWriteConformance } from './conformance-writes';
@@ -52,5 +53,6 @@ export function describeStoreConformance(engineKind: EngineKind, objectKind: Obj
     describeMigrationConformance(ctx);
     describeOwnershipConformance(ctx);
     describeObjectCollectionConformance(ctx);
+    describeRetentionConformance(ctx);
   });
 }
