@@ -6,7 +6,7 @@ import { XComConfigError } from '../../errors';
  * milliseconds): that long from when it was written, whether or not its run is kept; `'forever'`: kept by every
  * purge (only an explicit clear or delete removes it).
  */
-export type Retention = 'run' | 'forever' | string | number;
+export type Retention = 'run' | 'forever' | `${number}${string}` | number;
 
 /** What an entry stores: null (the run's retention), `'infinity'`, or the time it may go, as ISO text. */
 export type KeepUntil = string | null;
