@@ -3,7 +3,19 @@ import type { WaitForXComTarget } from '../common/xcom-wait';
 import { openXComStore } from '../config/open-store';
 import { storeConfigFromEnv, type StoreConfig } from '../config/store-config';
 import { pullXCom, type PullOptions } from '../pull';
+import { XComConfigError } from '../errors';
 import type { XComBackend } from '../store/backend';
+import { isRetentionBackend, type RetentionBackend } from '../store/retention/retention-backend';
+import type {
+  ClearTaskOptions,
+  KeepLatestRunsOptions,
+  ListRunsOptions,
+  PurgeOptions,
+  RetentionOptions,
+  RetentionResult,
+  RunPage,
+  TrimLedgerOptions,
+} from '../store/retention/types';
 import { RETURN_VALUE_KEY, type XComIdentity } from '../store/identity';
 import type { ClearScope, LedgerRecord, XComEntryMeta, XComFilter } from '../store/types';
 import { loadRef } from '../worker/resolve-refs';
@@ -60,6 +72,48 @@ export class XComClient {
 
   ledger(scope: ClearScope | XComIdentity): Promise<LedgerRecord[]> {
     return this.store.ledger(scope);
+  }
+
+  /** Runs older than `olderThan` (by logical date), then entries past their own retention; see docs/retention.md. */
+  purge(options: PurgeOptions): Promise<RetentionResult> {
+    return this.#retention('purge').purge(options);
+  }
+
+  /** All but the `keep` newest runs of a DAG. */
+  keepLatestRuns(options: KeepLatestRunsOptions): Promise<RetentionResult> {
+    return this.#retention('keepLatestRuns').keepLatestRuns(options);
+  }
+
+  /** Every run of a DAG, whatever the retention of its entries. */
+  clearDag(dagId: string, options?: RetentionOptions): Promise<RetentionResult> {
+    return this.#retention('clearDag').clearDag(dagId, options);
+  }
+
+  /** One run whole: entries, ledger, outbox, subscriptions and the run itself. */
+  clearRun(run: { dagId: string; runId: string }, options?: RetentionOptions): Promise<RetentionResult> {
+    return this.#retention('clearRun').clearRun(run, options);
+  }
+
+  /** A task's entries in one run (every map index, or one). */
+  clearTask(options: ClearTaskOptions): Promise<RetentionResult> {
+    return this.#retention('clearTask').clearTask(options);
+  }
+
+  /** Ledger rows older than `olderThan`. */
+  trimLedger(options: TrimLedgerOptions): Promise<RetentionResult> {
+    return this.#retention('trimLedger').trimLedger(options);
+  }
+
+  /** DAG runs newest first, a page at a time (`next` is the cursor of the following page). */
+  listRuns(options?: ListRunsOptions): Promise<RunPage> {
+    return this.#retention('listRuns').listRuns(options);
+  }
+
+  #retention(operation: string): RetentionBackend {
+    if (!isRetentionBackend(this.store)) {
+      throw new XComConfigError(`XComClient.${operation}: this store's backend has no retention operations (use XComStore)`);
+    }
+    return this.store;
   }
 
   /**

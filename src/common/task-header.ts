@@ -18,6 +18,8 @@ export interface TaskHeader {
   readonly doXComPush?: boolean;
   /** Return an `XComRef` for any recorded result, whatever its size (the DAG runner keeps only refs in history). */
   readonly returnRef?: boolean;
+  /** How long the task's XComs live: 'run', 'forever' or a duration; checked by the worker. */
+  readonly retention?: string | number;
 }
 
 /** Options a workflow gives one task instance. */
@@ -32,6 +34,12 @@ export interface TaskOptions {
   readonly doXComPush?: boolean;
   /** Return an `XComRef` for any recorded result, whatever its size; null when nothing was recorded. @default false */
   readonly returnRef?: boolean;
+  /**
+   * How long this task's XComs live: `'run'` (as long as the DAG run is kept), `'forever'` (kept by every purge),
+   * or a duration (`'7 days'`). `xcom.push(key, value, { retention })` overrides it per key.
+   * @default the store's (`XCOM_RETENTION`, else 'run')
+   */
+  readonly retention?: 'run' | 'forever' | `${number}${string}` | number;
 }
 
 /** Activities registered by the plugin itself: never recorded as XComs. */

@@ -11,8 +11,15 @@ import {
 } from '../pull';
 import type { XComBackend } from '../store/backend';
 import { assertId, MAX_KEY_LENGTH, RETURN_VALUE_KEY } from '../store/identity';
+import { assertRetention, type Retention } from '../store/retention/retention-class';
 import { resultEntries } from './result-entries';
 import type { TaskInstance } from './task-instance';
+
+/** Options of one push. */
+export interface PushOptions {
+  /** How long this XCom lives: 'run', 'forever' or a duration such as '7 days'. @default the task's */
+  readonly retention?: Retention;
+}
 
 /**
  * One attempt of one task instance. Pushes stay in memory until the attempt succeeds; then they and the return
@@ -20,6 +27,8 @@ import type { TaskInstance } from './task-instance';
  */
 export class TaskAttempt {
   readonly #pushes = new Map<string, unknown>();
+  /** Per-key retention of explicit pushes; the task's own class (from the workflow) covers the rest. */
+  readonly #pushRetention = new Map<string, Retention>();
 
   constructor(
     readonly store: XComBackend,
@@ -34,8 +43,14 @@ export class TaskAttempt {
   }
 
   /** Records `value` under `key` for this task instance, visible to others once the attempt succeeds. */
-  push(key: string, value: unknown): void {
+  push(key: string, value: unknown, options: PushOptions = {}): void {
     assertId('key', key, MAX_KEY_LENGTH);
+    if (options.retention !== undefined) {
+      assertRetention(`xcom.push('${key}') in task '${this.task.taskId}'`, options.retention);
+      this.#pushRetention.set(key, options.retention);
+    } else {
+      this.#pushRetention.delete(key);
+    }
     this.#pushes.set(key, value);
   }
 
@@ -69,6 +84,8 @@ export class TaskAttempt {
       temporalRunId: this.info.workflowExecution?.runId,
       activityType: this.info.activityType,
       logicalDate,
+      retention: this.task.retention,
+      keyRetention: this.#pushRetention,
     });
     // A DAG task's workflow keeps only refs: a result that was not recorded reaches it as null, as in Airflow.
     const unrecorded = this.task.returnRef ? null : result;

@@ -1,6 +1,7 @@
 import { defaultPayloadConverter, type Headers } from '@temporalio/common';
 import type { Info } from '@temporalio/activity';
 import { TASK_HEADER, type TaskHeader } from '../common/task-header';
+import type { Retention } from '../store/retention/retention-class';
 
 /** The task instance an activity attempt runs: its XCom identity and how its result is recorded. */
 export interface TaskInstance {
@@ -12,6 +13,8 @@ export interface TaskInstance {
   readonly multipleOutputs: boolean;
   readonly doXComPush: boolean;
   readonly returnRef: boolean;
+  /** The task's retention class from the workflow (checked when the attempt commits). */
+  readonly retention?: Retention;
 }
 
 /**
@@ -32,6 +35,7 @@ export function taskInstanceFor(headers: Headers, info: Info): TaskInstance {
       multipleOutputs: header.multipleOutputs ?? false,
       doXComPush: header.doXComPush ?? true,
       returnRef: header.returnRef ?? false,
+      ...(header.retention !== undefined && { retention: header.retention as Retention }),
     };
   }
   return {

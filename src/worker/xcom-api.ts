@@ -1,6 +1,7 @@
 import type { XComRef } from '../common/xcom-ref';
 import type { LazyXComSequence, PullOptions } from '../pull';
 import { currentAttempt } from './attempt-scope';
+import type { PushOptions } from './task-attempt';
 import type { TaskInstance } from './task-instance';
 import { refTo, triggerDagRun, type RefOptions, type TriggerDagRunOptions, type TriggeredDagRun } from './trigger-dag-run';
 
@@ -9,9 +10,12 @@ import { refTo, triggerDagRun, type RefOptions, type TriggerDagRunOptions, type 
  * worker with `XComPlugin`.
  */
 export const xcom = {
-  /** Pushes `value` under `key`; it becomes visible to other tasks when this attempt succeeds. */
-  push(key: string, value: unknown): void {
-    currentAttempt('push').push(key, value);
+  /**
+   * Pushes `value` under `key`; it becomes visible to other tasks when this attempt succeeds.
+   * `retention`: how long it lives ('run', 'forever' or a duration such as '7 days'); default the task's.
+   */
+  push(key: string, value: unknown, options?: PushOptions): void {
+    currentAttempt('push').push(key, value, options);
   },
   /** Airflow 3's `xcom_pull`: `taskIds` omitted means this task; a missing value gives `default` (or null). */
   pull<T = unknown>(options: PullOptions = {}): Promise<T> {

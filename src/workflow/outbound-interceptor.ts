@@ -54,6 +54,7 @@ function withTaskHeader<T extends ActivityInput | LocalActivityInput>(input: T, 
     ...(options?.multipleOutputs !== undefined && { multipleOutputs: options.multipleOutputs }),
     ...(options?.doXComPush !== undefined && { doXComPush: options.doXComPush }),
     ...(options?.returnRef && { returnRef: true }),
+    ...(options?.retention !== undefined && { retention: options.retention }),
   };
   return { ...input, headers: { ...input.headers, [TASK_HEADER]: defaultPayloadConverter.toPayload(header) } };
 }

@@ -1,5 +1,5 @@
 import { durationMs } from '../../dag/duration';
-import { XComConfigError } from '../../errors';
+import { XComIdentityError } from '../../errors';
 
 /**
  * How long an XCom lives. `'run'`: as long as its DAG run is kept (the default); a duration (`'7 days'`, `'12h'`, or
@@ -16,7 +16,8 @@ export function assertRetention(where: string, retention: unknown): asserts rete
   if (retention === 'run' || retention === 'forever') return;
   const ms = durationMs(retention);
   if (ms === undefined || !Number.isFinite(ms) || ms <= 0) {
-    throw new XComConfigError(
+    throw new XComIdentityError(
+      'retention',
       `${where}: retention must be 'run', 'forever' or a positive duration such as '7 days' or '12h', got ` +
         `${JSON.stringify(retention)}`,
     );
