@@ -10,7 +10,8 @@ export { DEFAULT_HISTORY_THRESHOLD_BYTES } from './worker/runtime';
 export { XComClient, type XComClientOptions, type EntryAddress } from './client/xcom-client';
 export type { ClientWaitOptions, ClientWaitResult } from './client/client-wait';
 export type { WaitForXComTarget, WaitForXComResult, FoundXCom, XComWaitTimedOut } from './common/xcom-wait';
-export type { TriggerDagRunOptions, TriggeredDagRun, RefOptions } from './worker/trigger-dag-run';
+export type { TriggerDagRunOptions, TriggerDagRunByIdOptions, TriggerWorkflowOptions, TriggeredDagRun, RefOptions } from './worker/trigger-dag-run';
+export { XComSkip, isXComSkip } from './common/xcom-skip';
 export { TRIGGER_RUN_ID_KEY } from './worker/trigger-dag-run';
 export type { DeliveryOptions } from './subscriptions/delivery-loop';
 export { isXComRef, type XComRef, type XComResult } from './common/xcom-ref';
@@ -37,6 +38,8 @@ export { S3ObjectStore, DirectoryObjectStore, type ObjectStore, type ObjectInfo 
 export { createValueCodec, type ValueCodec } from './codec';
 export * from './errors';
 export { createDagSchedule, NO_CATCHUP_WINDOW, type DagScheduleOptions } from './client/dag-schedule';
+export { createCleanupSchedule, type CleanupScheduleOptions } from './client/cleanup-schedule';
+export type { CleanupPlan, CleanupReport, CleanupStepReport } from './common/cleanup-plan';
 export { DagValidationError } from './dag/dag-validation-error';
 export { DagScheduleError, scheduleSpecFor, SCHEDULE_PRESETS } from './dag/schedule-spec';
 export type { DagDefinition } from './dag/define-dag';

@@ -1,5 +1,6 @@
 import { SimplePlugin } from '@temporalio/plugin';
 import type { Worker, WorkerOptions } from '@temporalio/worker';
+import { createCleanupActivities } from '../activities/xcom-cleanup-activities';
 import { createXComActivities } from '../activities/xcom-activities';
 import { XComActivityInboundInterceptor } from './worker/activity-interceptor';
 import { runWithObjectSweeps } from './worker/object-sweep-loop';
@@ -22,7 +23,7 @@ export class XComPlugin extends SimplePlugin {
     const runtime = new XComRuntime(options);
     super({
       name: 'temporal-xcom',
-      activities: createXComActivities(runtime),
+      activities: { ...createXComActivities(runtime), ...createCleanupActivities(runtime) },
       workerInterceptors: {
         workflowModules: [require.resolve('./workflow/interceptors')],
         activity: [(context) => ({ inbound: new XComActivityInboundInterceptor(context, runtime) })],

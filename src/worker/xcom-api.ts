@@ -1,6 +1,8 @@
 import type { XComRef } from '../common/xcom-ref';
 import type { LazyXComSequence, PullOptions } from '../pull';
 import { currentAttempt } from './attempt-scope';
+import type { KeepLatestRunsOptions, ListRunsOptions, PurgeOptions, RetentionResult, RunPage } from '../store/retention/types';
+import { heartbeating, retentionOf } from './retention-in-activity';
 import type { PushOptions } from './task-attempt';
 import type { TaskInstance } from './task-instance';
 import { refTo, triggerDagRun, type RefOptions, type TriggerDagRunOptions, type TriggeredDagRun } from './trigger-dag-run';
@@ -30,11 +32,26 @@ export const xcom = {
     return refTo(currentAttempt('ref'), options);
   },
   /**
-   * Airflow's TriggerDagRunOperator: starts (or, on a retry, finds) a run of another DAG with the worker's client,
-   * passing `args`/`conf` (refs in them reach its activities as values), and pushes `trigger_run_id`.
+   * Airflow's TriggerDagRunOperator: starts (or, on a retry, finds) a run of another DAG with the worker's client —
+   * by DAG id (`{ dagId, conf }`, for a DAG registered with the plugin) or by workflow type — passing `conf`
+   * (refs in it reach its activities as values), and pushes `trigger_run_id`.
    */
   triggerDagRun(options: TriggerDagRunOptions): Promise<TriggeredDagRun> {
     return triggerDagRun(currentAttempt('triggerDagRun'), options);
+  },
+  /** Retention from activity code (Airflow's cleanup DAGs): runs older than `olderThan`; heartbeats its progress. */
+  purge(options: PurgeOptions): Promise<RetentionResult> {
+    const attempt = currentAttempt('purge');
+    return retentionOf(attempt.store, 'purge').purge(heartbeating(options));
+  },
+  /** All but the `keep` newest runs of a DAG; heartbeats its progress. */
+  keepLatestRuns(options: KeepLatestRunsOptions): Promise<RetentionResult> {
+    const attempt = currentAttempt('keepLatestRuns');
+    return retentionOf(attempt.store, 'keepLatestRuns').keepLatestRuns(heartbeating(options));
+  },
+  /** DAG runs newest first, a page at a time. */
+  listRuns(options?: ListRunsOptions): Promise<RunPage> {
+    return retentionOf(currentAttempt('listRuns').store, 'listRuns').listRuns(options);
   },
   /** The task instance this activity runs as. */
   task(): TaskInstance {
