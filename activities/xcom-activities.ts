@@ -1,6 +1,7 @@
-import type { WorkflowPullRequest, XComActivities } from '../src/common/xcom-activities';
+import type { RunnerRecordRequest, WorkflowPullRequest, XComActivities } from '../src/common/xcom-activities';
 import type { ItemSource } from '../src/common/arg-refs';
-import type { XComRef } from '../src/common/xcom-ref';
+import { entryRef, type XComRef } from '../src/common/xcom-ref';
+import { RETURN_VALUE_KEY } from '../src/store/identity';
 import { itemSourceLength } from '../src/worker/resolve-items';
 import { toApplicationFailure } from '../src/worker/to-application-failure';
 import { pullXCom } from '../src/pull';
@@ -27,6 +28,20 @@ export function createXComActivities(runtime: XComRuntime): XComActivities {
     },
     async __xcom_resolve(ref: XComRef): Promise<unknown> {
       return loadRef(await runtime.store(), ref);
+    },
+    async __xcom_record(request: RunnerRecordRequest): Promise<XComRef | null> {
+      const { dagId, runId, taskId, mapIndex, fence } = request;
+      const logicalDate = new Date(request.logicalDate);
+      try {
+        const written = await (await runtime.store()).commit(
+          request.entries.map(([key, value]) => ({ dagId, runId, taskId, mapIndex, key, value, attempt: 0, fence, logicalDate })),
+        );
+        const returned = written.find((w) => w.identity.key === RETURN_VALUE_KEY);
+        const value = request.entries.find(([key]) => key === RETURN_VALUE_KEY)?.[1];
+        return returned ? entryRef({ ...returned.identity, sizeBytes: returned.sizeBytes, digest: returned.digest }, value) : null;
+      } catch (err) {
+        throw toApplicationFailure(err);
+      }
     },
     async __xcom_length(source: ItemSource): Promise<number> {
       try {

@@ -82,3 +82,18 @@ export class XComObjectNotFoundError extends XComError {
     super('XCOM_OBJECT_NOT_FOUND', message, options);
   }
 }
+
+/**
+ * A task argument reads an XCom key its task never pushed (Airflow's `XComNotFound`). Only keys other than
+ * `return_value` of tasks without `multipleOutputs` raise it; those read as null when missing, as in Airflow.
+ */
+export class XComNotFound extends XComError {
+  constructor(
+    readonly dagId: string,
+    readonly runId: string,
+    readonly taskId: string,
+    readonly key: string,
+  ) {
+    super('XCOM_ARG_NOT_FOUND', `XCom '${key}' of task '${taskId}' (DAG '${dagId}', run '${runId}') was never pushed, but a task argument reads it`);
+  }
+}

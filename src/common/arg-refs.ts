@@ -2,7 +2,7 @@
 // each back into a value before the task runs, so workflow history holds only these small descriptions.
 import type { XComRef } from './xcom-ref';
 
-/** One entry read at run time: a `multipleOutputs` key, whose content the runner never saw. Missing → null. */
+/** One entry read at run time: a key other than `return_value`, whose content the runner never saw. */
 export interface XComLookup {
   readonly $xcomLookup: 1;
   readonly dagId: string;
@@ -10,6 +10,8 @@ export interface XComLookup {
   readonly taskId: string;
   readonly mapIndex: number;
   readonly key: string;
+  /** Missing → the task fails with XComNotFound (Airflow's rule for a custom key of a task without `multiple_outputs`); else null. */
+  readonly mustExist?: true;
 }
 
 /** All mapped results of a task under a key, as a list in map-index order (instances with no value drop out). */
@@ -38,6 +40,8 @@ export interface XComItemRef {
   readonly source: ItemSource;
   readonly index: number;
   readonly merge?: Readonly<Record<string, unknown>>;
+  /** An `expandKwargs` item: it must be an object, or this instance fails (Airflow: "expand_kwargs() expects a list[dict]"). */
+  readonly kwargs?: true;
 }
 
 export function isXComLookup(value: unknown): value is XComLookup {

@@ -17,6 +17,10 @@ export interface DagRunSnapshot {
   readonly dagId: string;
   readonly runId: string;
   readonly logicalDate: string;
+  /** The conf the run was started with (Airflow's `dag_run.conf`), when it had one. */
+  readonly conf?: Readonly<Record<string, unknown>>;
+  /** The run's params (defaults overridden by conf), when it has any. */
+  readonly params?: Readonly<Record<string, unknown>>;
   /** `success` when every leaf task succeeded or was skipped; `failed` when one failed (Airflow's rule). */
   readonly state: 'running' | 'success' | 'failed';
   readonly tasks: Readonly<Record<string, TaskRunSnapshot>>;

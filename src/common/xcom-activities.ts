@@ -13,6 +13,22 @@ export interface WorkflowPullRequest {
   readonly options: PullOptions;
 }
 
+/**
+ * Entries the DAG runner records for a task instance after its attempt: Airflow's `skipmixin_key`, and the return
+ * value of a branch or short circuit when Airflow keeps it. Keyed writes, fenced by `fence`.
+ */
+export interface RunnerRecordRequest {
+  readonly dagId: string;
+  readonly runId: string;
+  readonly taskId: string;
+  readonly mapIndex: number;
+  /** ISO 8601 logical date of the run. */
+  readonly logicalDate: string;
+  /** Workflow time in ms: a later decision for the same task replaces an earlier one. */
+  readonly fence: number;
+  readonly entries: readonly (readonly [key: string, value: unknown])[];
+}
+
 /** The plugin's own activities, called by workflow code as local activities. */
 export interface XComActivities extends XComWaitActivities {
   /** Airflow-shaped pull; values too large for history come back as `XComRef`s. */
@@ -21,4 +37,6 @@ export interface XComActivities extends XComWaitActivities {
   __xcom_resolve(ref: XComRef): Promise<unknown>;
   /** Length of a list held in the store (the DAG runner expands mapped tasks over it); fails for a non-list. */
   __xcom_length(source: ItemSource): Promise<number>;
+  /** Records the entries; returns a ref to the `return_value` entry when one was among them, else null. */
+  __xcom_record(request: RunnerRecordRequest): Promise<XComRef | null>;
 }

@@ -1,15 +1,20 @@
 // Pure module (no imports but src/dag and src/common): builds a DagSpec from TaskFlow-style calls.
 import type { DagOptions } from './dag-options';
+import { RunValue, runValueRoot, type ConfArg, type ParamsArg } from './run-value';
 import type { DagSpec, ExpandSpec, MapSource, TaskOptions, TaskSpec } from './spec';
 import { toMapSource, XComArg, type DagGraph, type MapInputLike } from './xcom-arg';
 import { taskOutput, type TaskFactories } from './task-factory';
 
-/** What the DAG's build function receives. */
-export interface DagBuilder {
+/** What the DAG's build function receives; `P` are the DAG's param types. */
+export interface DagBuilder<P = unknown> {
   /** Task factories for the activities of `A`: `t.extract()`, `t.load(t.extract())`, `t.add.expand([1, 2])`. */
   tasks<A extends object>(defaults?: TaskOptions): TaskFactories<A>;
   /** Sets dependencies in sequence: `chain(a, [b, c], d)` is a >> [b, c] >> d (Airflow's `chain`). */
   chain(...items: (XComArg | readonly XComArg[])[]): void;
+  /** The run's params as task arguments: `dag.params.limit` (Airflow's `{{ params.limit }}`), or all of them. */
+  readonly params: ParamsArg<P>;
+  /** The conf the run was started with, as task arguments: `dag.conf.message` (Airflow's `dag_run.conf`), or all of it. */
+  readonly conf: ConfArg;
 }
 
 interface MutableTask {
@@ -86,6 +91,14 @@ export function xcomArgsIn(value: unknown, found: XComArg[] = []): XComArg[] {
   return found;
 }
 
+/** Every `dag.conf`/`dag.params` value in a value, at any depth of arrays and plain objects. */
+export function runValuesIn(value: unknown, found: RunValue[] = []): RunValue[] {
+  if (value instanceof RunValue) found.push(value);
+  else if (Array.isArray(value)) for (const item of value) runValuesIn(item, found);
+  else if (isPlainObject(value)) for (const item of Object.values(value)) runValuesIn(item, found);
+  return found;
+}
+
 export function expandXComArgs(expand: ExpandSpec): XComArg[] {
   const sources = expand.kind === 'args' ? expand.sources : [expand.source];
   return sources.flatMap(sourceXComArgs);
@@ -113,6 +126,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 export function createBuilder(state: DagBuildState): DagBuilder {
   return {
+    params: runValueRoot('params'),
+    conf: runValueRoot('conf') as ConfArg,
     tasks: <A extends object>(defaults: TaskOptions = {}) => taskFactories<A>(state, defaults),
     chain(...items) {
       for (let i = 1; i < items.length; i++) {

@@ -1,7 +1,8 @@
 // Pure module: a DAG's options, Airflow's `DAG(...)` arguments.
+import type { ParamsSpec } from './params';
 import type { TaskOptions } from './spec';
 
-/** A cron expression, an Airflow preset (`@hourly`, `@daily`…), or a fixed interval. */
+/** A cron expression, an Airflow preset (`@hourly`, `@daily`…, `@once`), or a fixed interval. */
 export type DagSchedule = string | { readonly every: string | number; readonly offset?: string | number };
 
 export interface DagOptions {
@@ -21,8 +22,21 @@ export interface DagOptions {
   readonly maxMapLength?: number;
   /** What a task pulling from a task that is not upstream of it is: an error at build time, or a warning. @default 'error' */
   readonly nonUpstreamPulls?: 'error' | 'warn';
-  /** Task queue for tasks without their own; default: the workflow's. */
+  /**
+   * Task queue for tasks without their own; default: the workflow's. `xcom.triggerDagRun({ dagId })` also starts
+   * the DAG's runs here.
+   */
   readonly taskQueue?: string;
+  /**
+   * The run's parameters (Airflow's `params`): each a `param({ type, default, … })` or a plain default value. A run's
+   * conf overrides them; they are checked when a run starts, and tasks get them as `dag.params.name` arguments.
+   */
+  readonly params?: ParamsSpec;
+  /**
+   * The workflow type that runs this DAG (the exported workflow function calling `runDag`), so other DAGs can start
+   * a run by DAG id: `xcom.triggerDagRun({ dagId })`. `createDagSchedule` uses it when given no workflow type.
+   */
+  readonly workflowType?: string;
 }
 
 export const DEFAULT_MAX_ACTIVE_TASKS = 16;

@@ -1,6 +1,7 @@
 // Pure module: defining a DAG builds and validates it once, when the defining module loads.
 import { createBuilder, DagBuildState, type DagBuilder } from './dag-builder';
 import type { DagOptions } from './dag-options';
+import type { ParamsSpec, ParamValues } from './params';
 import type { DagSpec } from './spec';
 import { validateDag } from './validate-dag';
 
@@ -18,15 +19,16 @@ export interface DagDefinition {
  * anything runs) and must be pure: the same tasks every time, as workflow code must be.
  *
  * ```ts
- * export const etl = defineDag({ dagId: 'etl' }, (dag) => {
+ * export const etl = defineDag({ dagId: 'etl', params: { table: 'sales' } }, (dag) => {
  *   const t = dag.tasks<typeof activities>({ retries: 2 });
- *   t.load(t.transform(t.extract()));
+ *   t.load(t.transform(t.extract()), dag.params.table);
  * });
  * ```
  */
-export function defineDag(options: DagOptions, build: (dag: DagBuilder) => void): DagDefinition {
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no params: `dag.params` has no keys
+export function defineDag<S extends ParamsSpec = {}>(options: DagOptions & { readonly params?: S }, build: (dag: DagBuilder<ParamValues<S>>) => void): DagDefinition {
   const state = new DagBuildState(options);
-  build(createBuilder(state));
+  build(createBuilder(state) as DagBuilder<ParamValues<S>>);
   const spec = state.finish();
   const { warnings } = validateDag(spec, options);
   return { dagId: options.dagId, options, spec, warnings };

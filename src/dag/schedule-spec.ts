@@ -20,7 +20,9 @@ export const SCHEDULE_PRESETS: Readonly<Record<string, string>> = {
  */
 export type DagScheduleSpec =
   | { readonly cronExpressions: readonly string[] }
-  | { readonly intervals: readonly { readonly every: string | number; readonly offset?: string | number }[] };
+  | { readonly intervals: readonly { readonly every: string | number; readonly offset?: string | number }[] }
+  /** `@once`: one run, whose logical date is the DAG's `startDate` (or the time the schedule is created). */
+  | { readonly once: true };
 
 /** A `schedule` that cannot become a Temporal Schedule. */
 export class DagScheduleError extends Error {
@@ -34,8 +36,8 @@ export class DagScheduleError extends Error {
 
 /**
  * A DAG's schedule as a Temporal `ScheduleSpec`: a cron expression (5 fields, UTC) or an Airflow preset becomes
- * `{ cronExpressions: [cron] }`; `{ every, offset }` (Airflow's timedelta schedule) becomes `{ intervals: [...] }`.
- * `@once`, `@continuous` and `null` are not schedules: start the DAG's workflow yourself instead.
+ * `{ cronExpressions: [cron] }`; `{ every, offset }` (Airflow's timedelta schedule) becomes `{ intervals: [...] }`;
+ * `@once` becomes `{ once: true }`. `@continuous` and `null` are not schedules: start the DAG's workflow yourself.
  */
 export function scheduleSpecFor(schedule: DagSchedule | null | undefined): DagScheduleSpec {
   if (schedule === null || schedule === undefined) {
@@ -43,6 +45,7 @@ export function scheduleSpecFor(schedule: DagSchedule | null | undefined): DagSc
       `schedule is ${String(schedule)}: the DAG runs only when its workflow is started (client.workflow.start), so there is no Temporal Schedule to create`,
     );
   }
+  if (typeof schedule === 'string' && schedule.trim() === '@once') return { once: true };
   if (typeof schedule === 'string') return { cronExpressions: [cronFor(schedule)] };
   if (typeof schedule === 'object' && 'every' in schedule) return { intervals: [intervalFor(schedule)] };
   throw new DagScheduleError(`schedule must be a cron expression, an Airflow preset such as '@daily', or { every, offset }; got ${describe(schedule)}`);
@@ -50,7 +53,7 @@ export function scheduleSpecFor(schedule: DagSchedule | null | undefined): DagSc
 
 function cronFor(schedule: string): string {
   const text = schedule.trim();
-  if (text === '@once' || text === '@continuous') {
+  if (text === '@continuous') {
     throw new DagScheduleError(
       `schedule '${text}' is not a recurring schedule: start the DAG's workflow directly (client.workflow.start) for a run, or use a cron expression`,
     );

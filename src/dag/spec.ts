@@ -50,8 +50,18 @@ export interface TaskOptions {
   readonly multipleOutputs?: boolean;
   /** @default true */
   readonly doXComPush?: boolean;
-  /** A branch task returns the task id(s) of the direct downstream tasks to follow; the others are skipped. */
+  /**
+   * A branch task returns the task id(s) to follow (Airflow's `@task.branch`); the direct downstream tasks that do
+   * not lead to them are skipped, and the decision is recorded as the XCom `skipmixin_key`.
+   */
   readonly branch?: boolean;
+  /**
+   * Airflow's `@task.short_circuit`: when the task returns a falsy value (Python's truthiness: also `[]`, `{}`), the
+   * tasks downstream of it are skipped, recorded as the XCom `skipmixin_key`.
+   */
+  readonly shortCircuit?: boolean;
+  /** With `shortCircuit`: skip every downstream task whatever its trigger rule (true), or only the direct ones. @default true */
+  readonly ignoreDownstreamTriggerRules?: boolean;
   /** Task ids this task pulls from with `xcom.pull` (not through arguments): they must be upstream. */
   readonly pullsFrom?: readonly string[];
 }

@@ -1,16 +1,18 @@
 // Pure module (no imports but src/dag): `t.extract(...)`, `t.add.partial(1).expand([2, 3])`, TaskFlow style.
 import type { DagBuildState } from './dag-builder';
 import type { TaskOptions } from './spec';
+import type { RunValue } from './run-value';
 import type { MapInput, MapInputLike, XComArg } from './xcom-arg';
 
 /** Values the builder does not look inside for task outputs (only lists and plain objects are searched). */
 type Opaque = Date | RegExp | Map<unknown, unknown> | Set<unknown> | ArrayBuffer | ArrayBufferView | ((...args: never[]) => unknown);
 /**
- * A task argument: the value itself, or a task output that becomes the value at run time, at any depth of lists
- * and plain objects (`t.load({ rows: t.extract(), table: 'x' })`).
+ * A task argument: the value itself, or a task output or a run value (`dag.params.limit`) that becomes the value at
+ * run time, at any depth of lists and plain objects (`t.load({ rows: t.extract(), table: 'x' })`).
  */
 export type Arg<T> =
   | XComArg
+  | RunValue<T>
   | (T extends Opaque ? T : T extends readonly unknown[] ? { [I in keyof T]: Arg<T[I]> } : T extends object ? { [K in keyof T]: Arg<T[K]> } : T);
 type Args<P extends readonly unknown[]> = { [I in keyof P]: Arg<P[I]> };
 /** What `expand` maps over for one parameter: a list (whose items may be task outputs), a task output, or a derived list. */

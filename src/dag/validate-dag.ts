@@ -1,9 +1,11 @@
 // Pure module (no imports but src/dag): everything that makes a DAG unable to run, found when it is defined.
-import { expandXComArgs, isPlainObject, xcomArgsIn } from './dag-builder';
+import { expandXComArgs, isPlainObject, runValuesIn, xcomArgsIn } from './dag-builder';
 import { DEFAULT_MAX_MAP_LENGTH, type DagOptions } from './dag-options';
 import { DagValidationError, quoteId } from './dag-validation-error';
 import { durationMs } from './duration';
 import { findCycle, formatCycle, kahnOrder, upstreamClosure, upstreamGraph } from './graph-order';
+import { paramSpecProblems } from './params';
+import { RunValue } from './run-value';
 import { DagScheduleError, scheduleSpecFor } from './schedule-spec';
 import { XComArg } from './xcom-arg';
 import { TRIGGER_RULES, type DagSpec, type MapSource, type TaskOptions, type TaskSpec } from './spec';
@@ -32,6 +34,7 @@ export function validateDag(spec: DagSpec, options: DagOptions): { warnings: str
     problems.push(...taskOptionProblems(task, options).map((p) => `task ${quoteId(task.taskId)}: ${p}`));
     problems.push(...referenceProblems(task, known, explicitUpstream.get(task.taskId) ?? new Set()));
     problems.push(...expandProblems(task, options));
+    problems.push(...paramReadProblems(task, options));
     warnings.push(...referenceWarnings(task, noPush));
   }
   for (const [up, down] of spec.edges) {
@@ -83,6 +86,10 @@ function dagOptionProblems(options: DagOptions): string[] {
   if (options.taskQueue !== undefined && (typeof options.taskQueue !== 'string' || options.taskQueue === '')) {
     problems.push(`taskQueue must be a non-empty string, got ${describe(options.taskQueue)}`);
   }
+  if (options.workflowType !== undefined && (typeof options.workflowType !== 'string' || options.workflowType === '')) {
+    problems.push(`workflowType must be a non-empty string, got ${describe(options.workflowType)}`);
+  }
+  problems.push(...paramSpecProblems(options.params, options.schedule !== undefined && options.schedule !== null));
   if (options.startDate !== undefined && !(options.startDate instanceof Date && !Number.isNaN(options.startDate.getTime()))) {
     problems.push(`startDate must be a valid Date, got ${describe(options.startDate)}`);
   }
@@ -124,7 +131,7 @@ function taskOptionProblems(task: TaskSpec, dag: DagOptions): string[] {
 }
 
 const DURATIONS = ['retryDelay', 'maxRetryDelay', 'executionTimeout', 'heartbeatTimeout'] as const;
-const BOOLEANS = ['retryExponentialBackoff', 'multipleOutputs', 'doXComPush', 'branch'] as const;
+const BOOLEANS = ['retryExponentialBackoff', 'multipleOutputs', 'doXComPush', 'branch', 'shortCircuit', 'ignoreDownstreamTriggerRules'] as const;
 
 function optionProblems(options: TaskOptions): string[] {
   const problems: string[] = [];
@@ -144,6 +151,7 @@ function optionProblems(options: TaskOptions): string[] {
     const value = options[field];
     if (value !== undefined && typeof value !== 'boolean') problems.push(`${field} must be true or false, got ${describe(value)}`);
   }
+  if (options.branch === true && options.shortCircuit === true) problems.push('a task is a branch or a short circuit, not both');
   if (options.triggerRule !== undefined && !TRIGGER_RULES.includes(options.triggerRule)) {
     problems.push(`trigger rule ${describe(options.triggerRule)} is not one of ${TRIGGER_RULES.join(', ')}`);
   }
@@ -168,6 +176,34 @@ function referenceProblems(task: TaskSpec, known: ReadonlySet<string>, explicit:
     else problems.push(`task ${name} depends on task ${quoteId(up)}, which is not in this DAG`);
   }
   return problems;
+}
+
+/** `dag.params.name` for a param the DAG does not declare: a typo, or a conf key (read it as `dag.conf.name`). */
+function paramReadProblems(task: TaskSpec, options: DagOptions): string[] {
+  const declared = isPlainObject(options.params) ? options.params : {};
+  const values = [...runValuesIn(task.args), ...(task.expand ? expandRunValues(task.expand) : [])];
+  const unknown = new Set(values.filter((v) => v.source === 'params' && v.field !== undefined && !Object.hasOwn(declared, v.field)).map((v) => v.field!));
+  return [...unknown].map(
+    (name) => `task ${quoteId(task.taskId)} reads dag.params.${name}, but the DAG declares no param ${quoteId(name)}; a conf key is dag.conf.${name}`,
+  );
+}
+
+function expandRunValues(expand: NonNullable<TaskSpec['expand']>): RunValue[] {
+  const literals = (source: MapSource): unknown[] => {
+    switch (source.kind) {
+      case 'literal':
+        return [source.items];
+      case 'map':
+        return literals(source.source);
+      case 'zip':
+      case 'concat':
+        return source.sources.flatMap(literals);
+      default:
+        return [];
+    }
+  };
+  const sources = expand.kind === 'args' ? expand.sources : [expand.source];
+  return runValuesIn(sources.flatMap(literals));
 }
 
 /** Reading the return value of a task that records none. */
@@ -213,6 +249,9 @@ function expandProblems(task: TaskSpec, options: DagOptions): string[] {
   if (length > limit) {
     problems.push(`task ${name} would have ${exact ? '' : 'at least '}${length} mapped instances, above maxMapLength ${limit}`);
   }
+  if (task.options.branch === true || task.options.shortCircuit === true) {
+    problems.push(`task ${name} is mapped, so it cannot be a ${task.options.branch === true ? 'branch' : 'short circuit'}`);
+  }
   if (task.expand.kind === 'kwargs') {
     const notObject = kwargsProblem(task.expand.source);
     if (notObject) problems.push(`task ${name}: expandKwargs() needs a list of argument objects, but ${notObject}`);
@@ -248,7 +287,7 @@ function kwargsProblem(source: MapSource): string | undefined {
   switch (source.kind) {
     case 'literal': {
       // A task output in the list stands for an object the runner reads at run time.
-      const index = source.items.findIndex((item) => !isPlainObject(item) && !(item instanceof XComArg));
+      const index = source.items.findIndex((item) => !isPlainObject(item) && !(item instanceof XComArg) && !(item instanceof RunValue));
       return index < 0 ? undefined : `item ${index} is ${describe(source.items[index])}`;
     }
     case 'zip':

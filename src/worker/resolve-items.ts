@@ -1,7 +1,8 @@
-import type { ItemSource } from '../common/arg-refs';
+import type { ItemSource, XComLookup } from '../common/arg-refs';
 import type { XComRef } from '../common/xcom-ref';
 import { fromJsonText, toJsonText } from '../codec/json-value';
-import { XComError } from '../errors';
+import { isPlainObject } from '../dag/dag-builder';
+import { XComError, XComNotFound } from '../errors';
 import type { XComBackend } from '../store/backend';
 import { formatIdentity } from '../store/identity';
 import { loadRef, resolveValue, type ResolveContext } from './resolve-refs';
@@ -31,7 +32,7 @@ export async function resolveItem(context: ResolveContext, source: ItemSource, i
       return at(asList(await loadRef(context.store, source.ref), `the output of task '${source.ref.taskId}'`), index, what);
     }
     case 'lookup': {
-      const value = (await context.store.get(source.lookup))?.value;
+      const value = await lookupValue(context.store, source.lookup);
       return at(asList(value, formatIdentity(source.lookup)), index, formatIdentity(source.lookup));
     }
     case 'sequence': {
@@ -109,6 +110,29 @@ function ownCopy(item: unknown): unknown {
   return fromJsonText(text);
 }
 
+/** What a lookup reads: null when the entry is missing, unless the lookup says it must exist (XComNotFound). */
+export async function lookupValue(store: XComBackend, lookup: XComLookup): Promise<unknown> {
+  const record = await store.get(lookup);
+  if (!record && lookup.mustExist) throw new XComNotFound(lookup.dagId, lookup.runId, lookup.taskId, lookup.key);
+  return record?.value ?? null;
+}
+
+/**
+ * An `expandKwargs` item as the task's argument: it must be an object, or this instance fails, as Airflow fails the
+ * map index whose item is not a dict. Fixed fields from `partial` are merged under it.
+ */
+export function kwargsItem(item: unknown, merge?: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  if (!isPlainObject(item)) throw new XComExpandError(`expandKwargs() needs a list of objects, but this instance's item is ${describeItem(item)}`);
+  return merge ? { ...merge, ...item } : item;
+}
+
+function describeItem(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return `a ${(value.constructor as { name?: string } | undefined)?.name ?? 'object'}`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
 /** The length of the list behind a source (the DAG runner's `__xcom_length`). */
 export async function itemSourceLength(context: ResolveContext, source: ItemSource): Promise<number> {
   switch (source.kind) {
@@ -117,7 +141,7 @@ export async function itemSourceLength(context: ResolveContext, source: ItemSour
     case 'value':
       return asList(await loadRef(context.store, source.ref), `the output of task '${source.ref.taskId}'`).length;
     case 'lookup':
-      return asList((await context.store.get(source.lookup))?.value, formatIdentity(source.lookup)).length;
+      return asList(await lookupValue(context.store, source.lookup), formatIdentity(source.lookup)).length;
     case 'sequence':
       return context.store.count({
         dagIds: source.sequence.dagId,

@@ -3,7 +3,7 @@ import { isXComRef, type XComRef } from '../common/xcom-ref';
 import { XComIntegrityError } from '../errors';
 import type { XComBackend } from '../store/backend';
 import { formatIdentity } from '../store/identity';
-import { resolveItem, type MapFunctions } from './resolve-items';
+import { kwargsItem, lookupValue, resolveItem, type MapFunctions } from './resolve-items';
 
 /** The value a ref stands for; the entry must still hold the exact content the ref was made from. */
 export async function loadRef(store: XComBackend, ref: XComRef): Promise<unknown> {
@@ -50,10 +50,11 @@ function containsRef(value: unknown): boolean {
 /** Resolves one value deeply; also used for items, which may themselves hold references. */
 export async function resolveValue(context: ResolveContext, value: unknown): Promise<unknown> {
   if (isXComRef(value)) return loadRef(context.store, value);
-  if (isXComLookup(value)) return (await context.store.get(value))?.value ?? null;
+  if (isXComLookup(value)) return lookupValue(context.store, value);
   if (isXComSequenceRef(value)) return (await context.store.mapped(value)).map((record) => record.value);
   if (isXComItemRef(value)) {
     const item = await resolveItem(context, value.source, value.index);
+    if (value.kwargs) return kwargsItem(item, value.merge);
     return value.merge ? { ...value.merge, ...(item as Record<string, unknown>) } : item;
   }
   if (!containsRef(value)) return value;

@@ -4,6 +4,7 @@ import type { DagDefinition } from '../dag/define-dag';
 import type { XComBackend } from '../store/backend';
 import type { DeliveryOptions } from '../subscriptions/delivery-loop';
 import type { ObjectSweepOptions } from './object-sweep-loop';
+import { registerDags } from './known-dags';
 import type { MapFunctions } from './resolve-items';
 
 /** Results whose serialized size reaches this go to the workflow as an `XComRef` (Temporal warns from 256 KiB). */
@@ -22,8 +23,13 @@ export interface XComRuntimeOptions {
   readonly migrate?: boolean;
   /** Serve an embedded store over the Postgres wire protocol so the CLI and other processes can read it. @default true */
   readonly shareEmbedded?: boolean;
-  /** DAGs whose `.map(fn)` functions tasks on this worker apply to their items. */
+  /**
+   * DAGs whose `.map(fn)` functions tasks on this worker apply to their items, and which `xcom.triggerDagRun({ dagId })`
+   * can start (with the workflow type and task queue their definitions name).
+   */
   readonly dags?: readonly DagDefinition[];
+  /** Task queue for runs `xcom.triggerDagRun({ dagId })` starts when the DAG's definition names none. @default the triggering task's queue */
+  readonly triggerTaskQueue?: string;
   /**
    * The outbox delivery loop each running worker starts: it signals workflows waiting (`waitForXCom`) for XComs
    * committed anywhere. `false` runs no loop on this worker (another worker of the namespace must run one).
@@ -47,6 +53,7 @@ export class XComRuntime {
   constructor(readonly options: XComRuntimeOptions) {
     this.historyThresholdBytes = options.historyThresholdBytes ?? DEFAULT_HISTORY_THRESHOLD_BYTES;
     const byDag = new Map((options.dags ?? []).map((dag) => [dag.dagId, dag.spec.mapFunctions]));
+    registerDags(options.dags ?? [], options.triggerTaskQueue);
     this.mapFunctions = { get: (dagId, fnId) => byDag.get(dagId)?.get(fnId) };
   }
 

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { isXComSkip, XCOM_SKIP_TYPE } from '../common/xcom-skip';
 import { XComError } from '../errors';
 
 /** Errors retrying cannot fix: the same input would fail the same way. */
@@ -9,6 +10,9 @@ const NON_RETRYABLE = new Set([
   'XCOM_MULTIPLE_OUTPUTS',
   'XCOM_INTEGRITY',
   'XCOM_EXPAND',
+  'XCOM_ARG_NOT_FOUND',
+  'XCOM_TRIGGER_TARGET',
+  'XCOM_DAG_PARAMS',
 ]);
 
 /**
@@ -17,6 +21,8 @@ const NON_RETRYABLE = new Set([
  * is down, a network error) passes through and is retried by Temporal.
  */
 export function toApplicationFailure(err: unknown): unknown {
+  // A skip is an outcome, not a failure to retry: the DAG runner reads the type and marks the instance skipped.
+  if (isXComSkip(err)) return ApplicationFailure.create({ type: XCOM_SKIP_TYPE, message: err.message, nonRetryable: true });
   if (!(err instanceof XComError)) return err;
   return ApplicationFailure.create({
     type: err.name,

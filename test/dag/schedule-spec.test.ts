@@ -42,9 +42,10 @@ describe('scheduleSpecFor', () => {
     expect(scheduleSpecFor({ every: 3_600_000, offset: '15 minutes' })).toEqual({ intervals: [{ every: 3_600_000, offset: '15 minutes' }] });
   });
 
-  test('@once, @continuous and null are not schedules: start the workflow directly', () => {
-    expect(errorOf('@once').message).toBe(
-      "schedule '@once' is not a recurring schedule: start the DAG's workflow directly (client.workflow.start) for a run, or use a cron expression",
+  test('@once is one run; @continuous and null are not schedules: start the workflow directly', () => {
+    expect(scheduleSpecFor('@once')).toEqual({ once: true });
+    expect(errorOf('@continuous').message).toBe(
+      "schedule '@continuous' is not a recurring schedule: start the DAG's workflow directly (client.workflow.start) for a run, or use a cron expression",
     );
     expect(errorOf('@continuous').message).toContain("schedule '@continuous' is not a recurring schedule");
     expect(errorOf(null).message).toBe(

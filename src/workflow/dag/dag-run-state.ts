@@ -7,8 +7,9 @@ import { isTerminal } from '../../dag/trigger-rules';
 export interface TaskRun {
   readonly spec: TaskSpec;
   state: TaskState;
-  /** Unmapped task: its result ref (null when it recorded nothing). Branch task: the ids it chose. */
+  /** Unmapped task: its result ref (null when it recorded nothing). */
   result?: XComRef | null;
+  /** Branch task: the direct downstream tasks it followed. */
   followed?: readonly string[];
   /** Mapped task: instance count once expanded, and each instance's state and result ref. */
   mapCount?: number;
@@ -17,12 +18,21 @@ export interface TaskRun {
   error?: string;
 }
 
+/** What `dag.conf` and `dag.params` stand for in this run. */
+export interface RunValues {
+  readonly conf: Readonly<Record<string, unknown>>;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
 export class DagRunState {
   readonly tasks = new Map<string, TaskRun>();
   /** Bumped on every change, so the runner's loop can wait for "something happened". */
   version = 0;
 
-  constructor(readonly spec: DagSpec) {
+  constructor(
+    readonly spec: DagSpec,
+    readonly runValues: RunValues = { conf: {}, params: {} },
+  ) {
     for (const task of spec.tasks) this.tasks.set(task.taskId, { spec: task, state: 'none' });
   }
 
@@ -35,6 +45,15 @@ export class DagRunState {
   set(taskId: string, change: Partial<TaskRun>): void {
     Object.assign(this.get(taskId), change);
     this.version += 1;
+  }
+
+  /**
+   * The states a downstream trigger rule counts for an upstream task: one per mapped instance once it has expanded
+   * (Airflow counts each task instance), else the task's own.
+   */
+  triggerStates(taskId: string): readonly TaskState[] {
+    const task = this.get(taskId);
+    return task.instanceStates && task.instanceStates.length > 0 ? task.instanceStates : [task.state];
   }
 
   allDone(): boolean {
@@ -61,6 +80,15 @@ export class DagRunState {
         ...(task.error !== undefined && { error: task.error }),
       };
     }
-    return { dagId: run.dagId, runId: run.runId, logicalDate: run.logicalDate.toISOString(), state: this.outcome(), tasks };
+    const { conf, params } = this.runValues;
+    return {
+      dagId: run.dagId,
+      runId: run.runId,
+      logicalDate: run.logicalDate.toISOString(),
+      ...(Object.keys(conf).length > 0 && { conf }),
+      ...(Object.keys(params).length > 0 && { params }),
+      state: this.outcome(),
+      tasks,
+    };
   }
 }

@@ -1,9 +1,10 @@
 // Sandbox code: how many instances a mapped task has and what each one is called with (Airflow's expand).
-import type { ItemSource, XComItemRef } from '../../common/arg-refs';
+import { isXComItemRef, isXComLookup, isXComSequenceRef, type ItemSource, type XComItemRef } from '../../common/arg-refs';
+import { isXComRef } from '../../common/xcom-ref';
 import type { MapSource, TaskSpec } from '../../dag/spec';
 import { isPlainObject } from '../../dag/dag-builder';
 import type { DagRunState } from './dag-run-state';
-import { withReferences, type RunIdentity } from './task-arguments';
+import { keyLookup, withReferences, type RunIdentity } from './task-arguments';
 
 /** A mapped task that cannot expand: a non-list input, too many items. The task fails with this message. */
 export class ExpandError extends Error {}
@@ -35,7 +36,7 @@ export async function expandTask(task: TaskSpec, ctx: ExpandContext): Promise<Ex
     const source = await sized(expand.source, ctx, task);
     const merge = fixed[0];
     if (merge !== undefined && !isPlainObject(merge)) throw new ExpandError(`task '${task.taskId}': partial() for expandKwargs() takes one object of fixed fields`);
-    expansion = { count: source.length, argsFor: (i) => [withMerge(source.item(i), merge, task)] };
+    expansion = { count: source.length, argsFor: (i) => [kwargsArgument(source.item(i), merge, task)] };
   } else {
     const sources = await Promise.all(expand.sources.map((s) => sized(s, ctx, task)));
     const count = sources.reduce((n, s) => n * s.length, 1);
@@ -107,8 +108,7 @@ async function xcomSource(source: Extract<MapSource, { kind: 'xcom' }>, ctx: Exp
     return { length, item: (i) => itemRef({ kind: 'sequence', sequence }, i) };
   }
   if (arg.key !== 'return_value') {
-    const lookup = { $xcomLookup: 1 as const, ...ctx.run, taskId: arg.taskId, mapIndex: -1, key: arg.key };
-    const itemSource: ItemSource = { kind: 'lookup', lookup };
+    const itemSource: ItemSource = { kind: 'lookup', lookup: keyLookup(arg, ctx.state, ctx.run) };
     return { length: await ctx.lengthOf(itemSource), item: (i) => itemRef(itemSource, i) };
   }
   const ref = producer.result;
@@ -123,10 +123,24 @@ function itemRef(source: ItemSource, index: number): XComItemRef {
   return { $xcomItem: 1, source, index };
 }
 
-function withMerge(item: unknown, merge: unknown, task: TaskSpec): unknown {
-  if (merge === undefined) return item;
-  const fields = merge as Record<string, unknown>;
-  if (isPlainObject(item)) return { ...fields, ...item };
-  if (typeof item === 'object' && item !== null && (item as XComItemRef).$xcomItem === 1) return { ...(item as XComItemRef), merge: fields };
-  throw new ExpandError(`task '${task.taskId}': expandKwargs() needs a list of objects`);
+/**
+ * One `expandKwargs` instance's argument. An item whose value only the store has (a task output, an item of one) goes
+ * to the worker marked as kwargs, which checks it is an object; a plain object is merged here. Anything else fails
+ * this instance only, as Airflow fails the map index whose item is not a dict.
+ */
+function kwargsArgument(item: unknown, merge: unknown, task: TaskSpec): unknown {
+  const fields = merge as Record<string, unknown> | undefined;
+  if (isXComItemRef(item)) return { ...item, kwargs: true as const, ...(fields && { merge: fields }) };
+  if (isXComRef(item) || isXComLookup(item) || isXComSequenceRef(item)) {
+    return { ...itemRef({ kind: 'literal', items: [item] }, 0), kwargs: true as const, ...(fields && { merge: fields }) };
+  }
+  if (isPlainObject(item)) return fields ? { ...fields, ...item } : item;
+  throw new ExpandError(`task '${task.taskId}': expandKwargs() needs a list of objects, but this instance's item is ${describeItem(item)}`);
+}
+
+function describeItem(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return `a ${(value.constructor as { name?: string } | undefined)?.name ?? 'object'}`;
+  return `${typeof value} ${JSON.stringify(value)}`;
 }

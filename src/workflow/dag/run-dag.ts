@@ -1,5 +1,6 @@
 // Sandbox code: the generic DAG runner. Schedules ready tasks in topological order under a parallelism limit,
-// applies trigger rules with skip propagation, branches, expands mapped tasks, and passes only refs between tasks.
+// applies trigger rules with skip propagation, branches and short circuits, expands mapped tasks, and passes only
+// refs between tasks. A task (or one mapped instance) that throws XComSkip ends `skipped`.
 import { ApplicationFailure, condition, defineQuery, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { ItemSource } from '../../common/arg-refs';
 import { DAG_RUN_QUERY, type DagRunSnapshot } from '../../common/dag-run-snapshot';
@@ -9,13 +10,16 @@ import { DEFAULT_MAX_ACTIVE_TASKS, DEFAULT_MAX_MAP_LENGTH } from '../../dag/dag-
 import type { DagDefinition } from '../../dag/define-dag';
 import type { TaskSpec } from '../../dag/spec';
 import { expandXComArgs, xcomArgsIn } from '../../dag/dag-builder';
+import { branchDecision, shortCircuitDecision, SKIPMIXIN_KEY } from '../../dag/skip-decisions';
 import { decideTrigger, isTerminal } from '../../dag/trigger-rules';
 import { topologicalOrder } from '../../dag/validate-dag';
 import { currentDagRun, setDagRun } from '../dag-run';
 import { DagRunState } from './dag-run-state';
 import { expandTask, type ExpandContext } from './map-expansion';
 import { Semaphore } from './semaphore';
-import { runTaskActivity } from './task-activity';
+import { isSkipFailure } from './skip-failure';
+import { isDecisionTask, runTaskActivity } from './task-activity';
+import { runValuesFor } from './run-values';
 import { withReferences } from './task-arguments';
 
 export const dagRunQuery = defineQuery<DagRunSnapshot>(DAG_RUN_QUERY);
@@ -24,9 +28,12 @@ export const dagRunQuery = defineQuery<DagRunSnapshot>(DAG_RUN_QUERY);
 export interface DagRunInput {
   /** ISO 8601 logical date; default: the schedule's time, else the workflow start. */
   readonly logicalDate?: string;
+  /** Airflow's `dag_run.conf`: overrides the DAG's params; tasks read it as `dag.conf.key`. */
+  readonly conf?: Readonly<Record<string, unknown>>;
 }
 
 const xcomActivities = proxyLocalActivities<XComActivities>({ startToCloseTimeout: '1 minute' });
+const RETURN_VALUE = 'return_value';
 
 /**
  * Runs a DAG to completion in the calling workflow and returns its final snapshot; throws a non-retryable
@@ -35,7 +42,7 @@ const xcomActivities = proxyLocalActivities<XComActivities>({ startToCloseTimeou
 export async function runDag(dag: DagDefinition, input: DagRunInput = {}): Promise<DagRunSnapshot> {
   setDagRun({ dagId: dag.dagId, ...(input.logicalDate !== undefined && { logicalDate: new Date(input.logicalDate) }) });
   const run = currentDagRun();
-  const state = new DagRunState(dag.spec);
+  const state = new DagRunState(dag.spec, runValuesFor(dag, run.runId, input.conf));
   setHandler(dagRunQuery, () => state.snapshot(run));
   const slots = new Semaphore(dag.options.maxActiveTasks ?? DEFAULT_MAX_ACTIVE_TASKS);
   const order = topologicalOrder(dag.spec).map((id) => state.get(id).spec);
@@ -51,7 +58,8 @@ export async function runDag(dag: DagDefinition, input: DagRunInput = {}): Promi
       if (task.expand) await runMapped(task);
       else await runUnmapped(task);
     } catch (err) {
-      state.set(task.taskId, { state: 'failed', error: describeError(err) });
+      if (isSkipFailure(err)) state.set(task.taskId, { state: 'skipped' });
+      else state.set(task.taskId, { state: 'failed', error: describeError(err) });
     }
   };
 
@@ -61,12 +69,19 @@ export async function runDag(dag: DagDefinition, input: DagRunInput = {}): Promi
       state.set(task.taskId, { state: 'running' });
       return runTaskActivity(task, dag.options, args);
     });
-    if (task.options.branch) {
-      const followed = branchChoice(task, result, dag);
-      state.set(task.taskId, { state: 'success', result: null, followed });
-    } else {
-      state.set(task.taskId, { state: 'success', result: (result ?? null) as XComRef | null });
-    }
+    if (isDecisionTask(task)) await applyDecision(task, result);
+    else state.set(task.taskId, { state: 'success', result: (result ?? null) as XComRef | null });
+  };
+
+  /** A branch or short circuit: record what Airflow records, then skip what it skips. */
+  const applyDecision = async (task: TaskSpec, result: unknown): Promise<void> => {
+    const decision = task.options.branch ? branchDecision(dag.spec, task, result) : shortCircuitDecision(dag.spec, task, result);
+    const entries: [string, unknown][] = [];
+    if (decision.record) entries.push([SKIPMIXIN_KEY, decision.record]);
+    if (decision.keepsReturnValue && task.options.doXComPush !== false && result !== null && result !== undefined) entries.push([RETURN_VALUE, result]);
+    const ref = entries.length === 0 ? null : await xcomActivities.__xcom_record({ ...run, logicalDate: run.logicalDate.toISOString(), taskId: task.taskId, mapIndex: -1, fence: Date.now(), entries });
+    for (const id of decision.skip) if (state.get(id).state === 'none') state.set(id, { state: 'skipped' });
+    state.set(task.taskId, { state: 'success', result: ref, ...(decision.followed && { followed: decision.followed }) });
   };
 
   const runMapped = async (task: TaskSpec): Promise<void> => {
@@ -84,14 +99,20 @@ export async function runDag(dag: DagDefinition, input: DagRunInput = {}): Promi
             instanceResults[i] = ((await runTaskActivity(task, dag.options, expansion.argsFor(i), i)) ?? null) as XComRef | null;
             instanceStates[i] = 'success';
           } catch (err) {
-            instanceStates[i] = 'failed';
-            errors.push(`[${i}] ${describeError(err)}`);
+            // A skipped instance drops out of the mapped results, as in Airflow; the others still run.
+            if (isSkipFailure(err)) instanceStates[i] = 'skipped';
+            else {
+              instanceStates[i] = 'failed';
+              errors.push(`[${i}] ${describeError(err)}`);
+            }
           }
           state.version += 1;
         }),
       ),
     );
-    state.set(task.taskId, errors.length ? { state: 'failed', error: errors.join('; ') } : { state: 'success' });
+    // The task's own state summarizes its instances; downstream trigger rules count each instance.
+    if (errors.length > 0) state.set(task.taskId, { state: 'failed', error: errors.join('; ') });
+    else state.set(task.taskId, { state: instanceStates.every((s) => s === 'skipped') ? 'skipped' : 'success' });
   };
 
   const inFlight: Promise<void>[] = [];
@@ -126,13 +147,9 @@ export async function runDag(dag: DagDefinition, input: DagRunInput = {}): Promi
 
 type TaskRun = ReturnType<DagRunState['get']>;
 
-/** The trigger rule's decision, with a branch task's choice skipping the direct downstream tasks it did not pick. */
+/** The trigger rule's decision over the upstream states, one per instance of a mapped upstream task. */
 function decide(task: TaskSpec, state: DagRunState): ReturnType<typeof decideTrigger> {
-  const upstream = task.upstream.map((id) => {
-    const up = state.get(id);
-    if (up.state === 'success' && up.followed && !up.followed.includes(task.taskId)) return 'skipped' as const;
-    return up.state;
-  });
+  const upstream = task.upstream.flatMap((id) => state.triggerStates(id));
   const rule = task.options.triggerRule ?? 'all_success';
   // `always` ignores upstream states, but a task cannot run before the outputs it reads exist.
   if (rule === 'always' && readsFrom(task).some((id) => !isTerminal(state.get(id).state))) return 'wait';
@@ -142,19 +159,6 @@ function decide(task: TaskSpec, state: DagRunState): ReturnType<typeof decideTri
 function readsFrom(task: TaskSpec): string[] {
   const args = [...xcomArgsIn(task.args), ...(task.expand ? expandXComArgs(task.expand) : [])];
   return args.map((arg) => arg.taskId);
-}
-
-function branchChoice(task: TaskSpec, result: unknown, dag: DagDefinition): string[] {
-  const chosen: unknown[] = result === null || result === undefined ? [] : Array.isArray(result) ? result : [result];
-  const downstream = dag.spec.tasks.filter((t) => t.upstream.includes(task.taskId)).map((t) => t.taskId);
-  for (const id of chosen) {
-    if (typeof id !== 'string' || !downstream.includes(id)) {
-      throw new Error(
-        `branch task '${task.taskId}' returned ${JSON.stringify(id)}, which is not one of its direct downstream tasks (${downstream.join(', ')})`,
-      );
-    }
-  }
-  return chosen as string[];
 }
 
 function failedTasks(snapshot: DagRunSnapshot): string {

@@ -20,18 +20,27 @@ export function activityOptionsFor(task: TaskSpec, dag: DagOptions): ActivityOpt
   };
 }
 
-/** Runs one task instance. Results come back as refs (branch tasks: their value, the ids to follow). */
+/**
+ * Runs one task instance. Results come back as refs; a branch or short circuit's come back as values and are not
+ * recorded by the task: the runner records them once it knows whether Airflow would (see skip-decisions).
+ */
 export function runTaskActivity(task: TaskSpec, dag: DagOptions, args: unknown[], mapIndex = -1): Promise<unknown> {
   const activities = proxyActivities<Record<string, (...a: unknown[]) => Promise<unknown>>>(activityOptionsFor(task, dag));
   const activity = activities[task.activityType]!;
+  const decides = isDecisionTask(task);
   return withTask(
     {
       taskId: task.taskId,
       mapIndex,
       multipleOutputs: task.options.multipleOutputs,
-      doXComPush: task.options.doXComPush,
-      returnRef: !task.options.branch,
+      doXComPush: decides ? false : task.options.doXComPush,
+      returnRef: !decides,
     },
     () => activity(...args),
   );
+}
+
+/** A task whose result decides what downstream runs: a branch or a short circuit. */
+export function isDecisionTask(task: TaskSpec): boolean {
+  return task.options.branch === true || task.options.shortCircuit === true;
 }

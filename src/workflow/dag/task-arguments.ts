@@ -2,6 +2,7 @@
 // refs cross history; the activity interceptor turns them back into values.
 import type { XComLookup, XComSequenceRef } from '../../common/arg-refs';
 import { isPlainObject } from '../../dag/dag-builder';
+import { RunValue, runValueOf } from '../../dag/run-value';
 import { XComArg } from '../../dag/xcom-arg';
 import type { DagRunState } from './dag-run-state';
 
@@ -18,13 +19,22 @@ export function outputReference(arg: XComArg, state: DagRunState, run: RunIdenti
     return sequence;
   }
   if (arg.key === 'return_value') return producer.result ?? null;
-  const lookup: XComLookup = { $xcomLookup: 1, ...run, taskId: arg.taskId, mapIndex: -1, key: arg.key };
-  return lookup;
+  return keyLookup(arg, state, run);
 }
 
-/** Replaces every XComArg in `value` (at any depth of arrays and plain objects) with its reference. */
+/** A key other than `return_value`: missing, it fails the reader (XComNotFound) unless its task has `multipleOutputs`. */
+export function keyLookup(arg: XComArg, state: DagRunState, run: RunIdentity): XComLookup {
+  const multipleOutputs = state.get(arg.taskId).spec.options.multipleOutputs === true;
+  return { $xcomLookup: 1, ...run, taskId: arg.taskId, mapIndex: -1, key: arg.key, ...(!multipleOutputs && { mustExist: true as const }) };
+}
+
+/**
+ * Replaces every XComArg in `value` (at any depth of arrays and plain objects) with its reference, and every
+ * `dag.conf`/`dag.params` value with the run's value.
+ */
 export function withReferences(value: unknown, state: DagRunState, run: RunIdentity): unknown {
   if (value instanceof XComArg) return outputReference(value, state, run);
+  if (value instanceof RunValue) return runValueOf(value, state.runValues);
   if (Array.isArray(value)) return value.map((item) => withReferences(item, state, run));
   if (isPlainObject(value)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withReferences(v, state, run)]));
