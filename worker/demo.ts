@@ -6,6 +6,7 @@ import { startServices } from '../services/start-services';
 import { XComPlugin } from '../src/plugin';
 import { EXAMPLE_DAGS } from '../workflows/dags';
 import { createExampleWorker } from './create-worker';
+import { prepareCleanupDemo, printRuns } from './demo-cleanup';
 import { DEMO_DAGS, pickDemoDag } from './demo-dags';
 import { printRunXComs } from './print-run-xcoms';
 
@@ -27,9 +28,11 @@ async function main(): Promise<void> {
       const workflowId = `${dag.dagId}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       process.stdout.write(`Running DAG ${dag.dagId} as workflow ${workflowId} on ${address}\n`);
       await worker.runUntil(async () => {
+        if (dag.prepare) await prepareCleanupDemo(client, taskQueue, await plugin.store());
         const result = await client.workflow.execute(dag.workflow, { taskQueue, workflowId, args: [] });
         process.stdout.write(`Workflow result: ${JSON.stringify(result)}\n\n`);
         await printRunXComs(await plugin.store(), dag.dagId, workflowId);
+        if (dag.prepare) await printRuns(await plugin.store(), 'after the cleanup');
       });
     } finally {
       await connection.close();

@@ -2,3 +2,4 @@
 export * from './advanced-xcom-patterns';
 export * from './advanced-xcom-patterns-dag';
 export * from './xcom-taskflow-example';
+export * from './xcom-cleanup-dag';

@@ -7,7 +7,11 @@ import type { PreparedEntry } from './commit-statement';
  * writer is about to point at. A sweeper holding one of these rows makes this wait until it has finished; the row is
  * then created anew and the upload that follows puts the object back.
  */
-export async function touchObjects(db: SqlExecutor, schema: string, entries: readonly PreparedEntry[]): Promise<void> {
+export async function touchObjects(
+  db: SqlExecutor,
+  schema: string,
+  entries: readonly Pick<PreparedEntry, 'objectKey' | 'storedBytes'>[],
+): Promise<void> {
   const byKey = new Map(entries.map((e) => [e.objectKey!, e.storedBytes]));
   // Sorted: two writers touching overlapping keys take the row locks in the same order.
   const keys = [...byKey.keys()].sort();

@@ -23,6 +23,7 @@ import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from './limit
 import { mapLimited } from './map-limited';
 import { DEFAULT_OBJECT_GRACE_MS, ObjectSweeper, type SweepOptions, type SweepResult } from './object-sweeper';
 import { prepareEntry, type PlacedEntry } from './prepare-entry';
+import { compressInline, type CompressInlineOptions, type CompressInlineResult } from './retention/compress-inline';
 import { listRuns } from './retention/list-runs';
 import type { RetentionBackend } from './retention/retention-backend';
 import { assertRetention, keepUntilFor, type Retention } from './retention/retention-class';
@@ -317,6 +318,11 @@ export class XComStore implements XComBackend, RetentionBackend {
 
   listRuns(options?: ListRunsOptions): Promise<RunPage> {
     return listRuns(this.engine, this.#quoted, options);
+  }
+
+  /** Moves large inline values to the object store, compressed, when that stores fewer bytes. */
+  compressInline(options?: CompressInlineOptions): Promise<CompressInlineResult> {
+    return compressInline(this.engine, this.#quoted, this.objectStore, this.#codec, options);
   }
 
   /**

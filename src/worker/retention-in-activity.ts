@@ -3,7 +3,6 @@ import { XComConfigError } from '../errors';
 import type { XComBackend } from '../store/backend';
 import type { SweepOptions, SweepResult } from '../store/object-sweeper';
 import { isRetentionBackend, type RetentionBackend } from '../store/retention/retention-backend';
-import type { RetentionOptions } from '../store/retention/types';
 
 /** The backend's retention operations, or an error naming what to configure. */
 export function retentionOf(store: XComBackend, operation: string): RetentionBackend {
@@ -17,16 +16,15 @@ export function retentionOf(store: XComBackend, operation: string): RetentionBac
  * Options whose progress callback heartbeats (with the running totals as details), so a purge of millions of
  * rows in an activity with a heartbeat timeout stays alive and a retry can see how far it got.
  */
-export function heartbeating<T extends RetentionOptions>(options: T): T {
+export function heartbeating<T extends object>(options: T): T {
   const context = activeContext();
   if (!context) return options;
-  return {
-    ...options,
-    onProgress: (progress) => {
-      context.heartbeat(progress);
-      options.onProgress?.(progress);
-    },
+  const own = (options as { onProgress?: (progress: unknown) => void }).onProgress;
+  const onProgress = (progress: unknown) => {
+    context.heartbeat(progress);
+    own?.(progress);
   };
+  return { ...options, onProgress };
 }
 
 /** `store.sweepObjects` with heartbeats between batches. */

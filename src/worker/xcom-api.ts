@@ -1,6 +1,7 @@
 import type { XComRef } from '../common/xcom-ref';
 import type { LazyXComSequence, PullOptions } from '../pull';
 import { currentAttempt } from './attempt-scope';
+import type { CompressInlineOptions, CompressInlineResult } from '../store/retention/compress-inline';
 import type { KeepLatestRunsOptions, ListRunsOptions, PurgeOptions, RetentionResult, RunPage } from '../store/retention/types';
 import { heartbeating, retentionOf } from './retention-in-activity';
 import type { PushOptions } from './task-attempt';
@@ -48,6 +49,11 @@ export const xcom = {
   keepLatestRuns(options: KeepLatestRunsOptions): Promise<RetentionResult> {
     const attempt = currentAttempt('keepLatestRuns');
     return retentionOf(attempt.store, 'keepLatestRuns').keepLatestRuns(heartbeating(options));
+  },
+  /** Moves large inline values to the object store, compressed, when that stores fewer bytes; heartbeats. */
+  compressInline(options: CompressInlineOptions = {}): Promise<CompressInlineResult> {
+    const store = retentionOf(currentAttempt('compressInline').store, 'compressInline');
+    return store.compressInline(heartbeating(options));
   },
   /** DAG runs newest first, a page at a time. */
   listRuns(options?: ListRunsOptions): Promise<RunPage> {

@@ -192,5 +192,28 @@ export function describeRetentionConformance(ctx: () => ConformanceContext): voi
       expect(all).toEqual(expected);
       await expect(store.listRuns({ after: 'not-a-cursor' })).rejects.toThrow(/not a cursor this store returned/);
     });
+
+    test('compressInline moves large compressible inline values to the object store; small or incompressible stay', async () => {
+      const { store } = ctx();
+      const dagId = dagOf('compress');
+      const runId = uniqueRunId();
+      // Stored as JSON inline (compression off, as a store configured with 'none' or an older version wrote it).
+      const plain = ctx().storeWith({ codec: (await import('../../src/codec/value-codec')).createValueCodec({ compression: 'none' }) });
+      const text = 'abc '.repeat(8000);
+      await plain.set({ dagId, runId, taskId: 'big', key: 'return_value', value: text, attempt: 0 });
+      await plain.set({ dagId, runId, taskId: 'random', key: 'return_value', value: randomBytes(20_000), attempt: 0 });
+      await plain.set({ dagId, runId, taskId: 'small', key: 'return_value', value: 'tiny', attempt: 0 });
+      const dry = await store.compressInline({ minBytes: 16 * 1024, dagIds: [dagId], dryRun: true });
+      expect(dry).toMatchObject({ dryRun: true, moved: 1 });
+      const done = await store.compressInline({ minBytes: 16 * 1024, dagIds: [dagId] });
+      expect(done.moved).toBe(1);
+      expect(done.savedBytes).toBeGreaterThanOrEqual(32_000);
+      const big = await store.get({ dagId, runId, taskId: 'big', key: 'return_value' });
+      expect(big).toMatchObject({ value: text, encoding: 'json+br' });
+      expect(big?.objectKey).not.toBeNull();
+      expect((await store.get({ dagId, runId, taskId: 'random', key: 'return_value' }))?.objectKey).toBeNull();
+      expect((await store.compressInline({ minBytes: 16 * 1024, dagIds: [dagId] })).moved).toBe(0);
+      await expectCollectedAndReadable(store, dagId);
+    });
   });
 }

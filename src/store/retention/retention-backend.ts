@@ -1,3 +1,4 @@
+import type { CompressInlineOptions, CompressInlineResult } from './compress-inline';
 import type {
   ClearTaskOptions,
   KeepLatestRunsOptions,
@@ -18,6 +19,7 @@ export interface RetentionBackend {
   clearTask(options: ClearTaskOptions): Promise<RetentionResult>;
   trimLedger(options: TrimLedgerOptions): Promise<RetentionResult>;
   listRuns(options?: ListRunsOptions): Promise<RunPage>;
+  compressInline(options?: CompressInlineOptions): Promise<CompressInlineResult>;
 }
 
 export function isRetentionBackend(value: unknown): value is RetentionBackend {
