@@ -2,4 +2,5 @@
 export * from './advanced-xcom-patterns';
 export * from './advanced-xcom-patterns-dag';
 export * from './xcom-taskflow-example';
+export * from './examples';
 export * from './xcom-cleanup-dag';

@@ -278,13 +278,14 @@ describe('validateDag: options', () => {
     ]);
   });
 
-  test('schedules: a bad cron expression, @once, and catchup without a startDate', () => {
+  test('schedules: a bad cron expression, @continuous, and catchup without a startDate; @once is accepted', () => {
     expect(problemsOf({ schedule: '0 0 * *' })).toEqual([
       "schedule '0 0 * *' is not a cron expression: it needs 5 fields (minute hour day-of-month month day-of-week), it has 4",
     ]);
-    expect(problemsOf({ schedule: '@once' })).toEqual([
-      "schedule '@once' is not a recurring schedule: start the DAG's workflow directly (client.workflow.start) for a run, or use a cron expression",
+    expect(problemsOf({ schedule: '@continuous' })).toEqual([
+      "schedule '@continuous' is not a recurring schedule: start the DAG's workflow directly (client.workflow.start) for a run, or use a cron expression",
     ]);
+    expect(defineDag({ dagId: 'once', schedule: '@once', startDate: new Date('2021-01-01') }, () => {}).warnings).toEqual([]);
     expect(problemsOf({ schedule: '@daily', catchup: true })).toEqual(['catchup needs a startDate: the first logical date to catch up from']);
     expect(defineDag({ dagId: 'scheduled', schedule: '@daily', catchup: true, startDate: new Date('2024-01-01') }, () => {}).warnings).toEqual([]);
   });
