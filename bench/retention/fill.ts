@@ -16,8 +16,8 @@ export async function fillRuns(
     const params = [plan.dagId, from, to, plan.tasks, plan.newest];
     await engine.query(
       `insert into ${schema}.dag_runs (dag_id, run_id, logical_date)
-       select $1, 'run_' || r, $5::timestamptz - make_interval(mins => r) from generate_series($2::int, $3::int) r`,
-      params,
+       select $1, 'run_' || r, $4::timestamptz - make_interval(mins => r) from generate_series($2::int, $3::int) r`,
+      [plan.dagId, from, to, plan.newest],
     );
     const source = `from generate_series($2::int, $3::int) r cross join generate_series(0, $4::int - 1) t`;
     await engine.query(
