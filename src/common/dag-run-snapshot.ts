@@ -9,6 +9,8 @@ export interface TaskRunSnapshot {
   readonly mapCount?: number;
   /** Mapped instances per state. */
   readonly mapStates?: Partial<Record<TaskState, number>>;
+  /** Each mapped instance's state, by map index. */
+  readonly instanceStates?: readonly TaskState[];
   /** Why the task failed (its last error), or why it could not run. */
   readonly error?: string;
 }

@@ -121,15 +121,25 @@ describe('createDagSchedule (real Temporal dev server, Postgres, MinIO)', () => 
     expect(byRun.map((r) => r.runId)).toEqual(prior.map((r) => r.runId));
   });
 
-  test('a DAG without a schedule, or with @once, gets no Temporal Schedule', async () => {
-    const client = env.client(plugin);
+  test('a DAG without a schedule gets no Temporal Schedule', async () => {
     const manual = defineDag({ dagId: uniqueDagId('manual') }, () => {});
-    await expect(createDagSchedule(client, manual, { workflowType: WORKFLOW_TYPE, taskQueue })).rejects.toThrow(
+    await expect(createDagSchedule(env.client(plugin), manual, { workflowType: WORKFLOW_TYPE, taskQueue })).rejects.toThrow(
       new DagScheduleError(
         `DAG '${manual.dagId}': schedule is undefined: the DAG runs only when its workflow is started (client.workflow.start), so there is no Temporal Schedule to create`,
       ),
     );
-    const once = { ...manual, options: { ...manual.options, schedule: '@once' } };
-    await expect(createDagSchedule(client, once, { workflowType: WORKFLOW_TYPE, taskQueue })).rejects.toThrow(/schedule '@once' is not a recurring schedule/);
+  });
+
+  test('@once runs once, with its start date as the logical date, even when that date has passed', async () => {
+    const startDate = new Date('2021-01-01T00:00:00Z');
+    const dag = defineDag({ dagId: uniqueDagId('once'), schedule: '@once', startDate, catchup: false, workflowType: WORKFLOW_TYPE, taskQueue }, () => {});
+    // The workflow type and task queue come from the DAG's definition.
+    const handle = await createDagSchedule(env.client(plugin), dag, { args: [dag.dagId] });
+    schedules.push(handle);
+    const description = await handle.describe();
+    expect(description.state.remainingActions).toBe(1);
+    const actions = await actionsOf(handle, (found) => found.length >= 1);
+    expect(actions.map((a) => a.scheduledAt.toISOString())).toEqual([startDate.toISOString()]);
+    expect(await resultsOf(actions)).toEqual([startDate.toISOString()]);
   });
 });

@@ -76,7 +76,7 @@ export class DagRunState {
       for (const state of task.instanceStates ?? []) mapStates[state] = (mapStates[state] ?? 0) + 1;
       tasks[taskId] = {
         state: task.state,
-        ...(task.mapCount !== undefined && { mapCount: task.mapCount, mapStates }),
+        ...(task.mapCount !== undefined && { mapCount: task.mapCount, mapStates, instanceStates: [...(task.instanceStates ?? [])] }),
         ...(task.error !== undefined && { error: task.error }),
       };
     }
