@@ -51,6 +51,11 @@ export interface TaskOptions {
   /** @default true */
   readonly doXComPush?: boolean;
   /**
+   * How long the task's XComs live: 'run' (as long as the DAG run is kept), 'forever' (kept by every purge) or a
+   * duration ('7 days'). @default the store's (`XCOM_RETENTION`, else 'run')
+   */
+  readonly retention?: 'run' | 'forever' | `${number}${string}` | number;
+  /**
    * A branch task returns the task id(s) to follow (Airflow's `@task.branch`); the direct downstream tasks that do
    * not lead to them are skipped, and the decision is recorded as the XCom `skipmixin_key`.
    */

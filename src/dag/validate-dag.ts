@@ -152,6 +152,12 @@ function optionProblems(options: TaskOptions): string[] {
     if (value !== undefined && typeof value !== 'boolean') problems.push(`${field} must be true or false, got ${describe(value)}`);
   }
   if (options.branch === true && options.shortCircuit === true) problems.push('a task is a branch or a short circuit, not both');
+  if (options.retention !== undefined && options.retention !== 'run' && options.retention !== 'forever') {
+    const ms = durationMs(options.retention);
+    if (ms === undefined || ms <= 0) {
+      problems.push(`retention must be 'run', 'forever' or a positive duration such as '7 days', got ${describe(options.retention)}`);
+    }
+  }
   if (options.triggerRule !== undefined && !TRIGGER_RULES.includes(options.triggerRule)) {
     problems.push(`trigger rule ${describe(options.triggerRule)} is not one of ${TRIGGER_RULES.join(', ')}`);
   }

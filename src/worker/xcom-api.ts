@@ -2,7 +2,16 @@ import type { XComRef } from '../common/xcom-ref';
 import type { LazyXComSequence, PullOptions } from '../pull';
 import { currentAttempt } from './attempt-scope';
 import type { CompressInlineOptions, CompressInlineResult } from '../store/retention/compress-inline';
-import type { KeepLatestRunsOptions, ListRunsOptions, PurgeOptions, RetentionResult, RunPage } from '../store/retention/types';
+import type {
+  ClearTaskOptions,
+  KeepLatestRunsOptions,
+  ListRunsOptions,
+  PurgeOptions,
+  RetentionOptions,
+  RetentionResult,
+  RunPage,
+  TrimLedgerOptions,
+} from '../store/retention/types';
 import { heartbeating, retentionOf } from './retention-in-activity';
 import type { PushOptions } from './task-attempt';
 import type { TaskInstance } from './task-instance';
@@ -49,6 +58,22 @@ export const xcom = {
   keepLatestRuns(options: KeepLatestRunsOptions): Promise<RetentionResult> {
     const attempt = currentAttempt('keepLatestRuns');
     return retentionOf(attempt.store, 'keepLatestRuns').keepLatestRuns(heartbeating(options));
+  },
+  /** Every run of a DAG, whatever the retention of its entries; heartbeats its progress. */
+  clearDag(dagId: string, options: RetentionOptions = {}): Promise<RetentionResult> {
+    return retentionOf(currentAttempt('clearDag').store, 'clearDag').clearDag(dagId, heartbeating(options));
+  },
+  /** One run whole; heartbeats its progress. */
+  clearRun(run: { dagId: string; runId: string }, options: RetentionOptions = {}): Promise<RetentionResult> {
+    return retentionOf(currentAttempt('clearRun').store, 'clearRun').clearRun(run, heartbeating(options));
+  },
+  /** A task's entries in one run (every map index, or one). */
+  clearTask(options: ClearTaskOptions): Promise<RetentionResult> {
+    return retentionOf(currentAttempt('clearTask').store, 'clearTask').clearTask(options);
+  },
+  /** Ledger rows older than `olderThan`; heartbeats its progress. */
+  trimLedger(options: TrimLedgerOptions): Promise<RetentionResult> {
+    return retentionOf(currentAttempt('trimLedger').store, 'trimLedger').trimLedger(heartbeating(options));
   },
   /** Moves large inline values to the object store, compressed, when that stores fewer bytes; heartbeats. */
   compressInline(options: CompressInlineOptions = {}): Promise<CompressInlineResult> {

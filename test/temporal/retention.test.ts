@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ScheduleHandle } from '@temporalio/client';
 import { createCleanupSchedule } from '../../src/client/cleanup-schedule';
+import { defineDag } from '../../src/dag/define-dag';
 import type { CleanupReport } from '../../src/common/cleanup-plan';
 import type { XComStore } from '../../src/store/xcom-store';
 import { openPluginContext, type PluginContext } from '../helpers/plugin-context';
@@ -39,6 +40,19 @@ describe('retention on real Temporal', () => {
     const result = await store.purge({ olderThan: '7 days', dagIds: 'retention_classes' });
     expect(result).toMatchObject({ runs: 0, entries: 3, kept: 3 });
     expect(await keysOf(store, workflowId)).toEqual(['classes:kept', 'classes:week', 'forever_task:return_value']);
+  });
+
+  test('DAG tasks declare retention as a task option; a bad class is refused when the DAG is defined', async () => {
+    const { workflowId } = await ctx.run('retentionDagWorkflow');
+    const store = (await ctx.store()) as XComStore;
+    const entries = await store.getMany({ dagIds: 'retention_dag', runId: workflowId }, { values: false });
+    const classes = Object.fromEntries(entries.map((e) => [e.taskId, e.retention instanceof Date ? 'date' : e.retention]));
+    expect(classes).toEqual({ kept: 'forever', weekly: 'date', plain: 'run' });
+    expect(() =>
+      defineDag({ dagId: 'bad_retention' }, (dag) => {
+        dag.tasks<Record<string, () => Promise<void>>>().step!.with({ retention: 'sometimes' as never })();
+      }),
+    ).toThrow(/retention must be 'run', 'forever' or a positive duration such as '7 days', got 'sometimes'/);
   });
 
   test('the cleanup schedule fires once on the dev server, purges old runs and sweeps their objects', async () => {

@@ -35,6 +35,7 @@ export function runTaskActivity(task: TaskSpec, dag: DagOptions, args: unknown[]
       multipleOutputs: task.options.multipleOutputs,
       doXComPush: decides ? false : task.options.doXComPush,
       returnRef: !decides,
+      ...(task.options.retention !== undefined && { retention: task.options.retention }),
     },
     () => activity(...args),
   );
