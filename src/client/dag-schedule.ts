@@ -27,7 +27,8 @@ export const NO_CATCHUP_WINDOW = '1 minute';
  * `workflowType` with id `<dagId>-<scheduled time>`, and its logical date is the time the schedule meant it for
  * (the `TemporalScheduledStartTime` search attribute, which `currentDagRun()` reads). `startDate` is the
  * schedule's `startAt`. `catchup: true` backfills every run due between `startDate` and now right after creating
- * (Airflow's catchup); `catchup: false` only lets a missed run start up to a minute late.
+ * (Airflow's catchup); `catchup: false` only lets a missed run start up to a minute late. `@once` is one run at
+ * `startDate` (or now), backfilled when that time has passed.
  */
 export async function createDagSchedule(client: Client, dag: DagDefinition, options: DagScheduleOptions = {}): Promise<ScheduleHandle> {
   const { schedule, startDate, catchup = false } = dag.options;

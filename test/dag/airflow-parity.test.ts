@@ -1,6 +1,7 @@
 // The Airflow features migrations hit, on the real dev server: conf and params, tasks and .map() items that skip
 // themselves, expandKwargs checks per map index, XComNotFound, branch and short-circuit records, triggering a DAG
 // by id with a conf its params reject. Expected states and XCom tables are Airflow 3's.
+import { Worker } from '@temporalio/worker';
 import type { DagRunSnapshot } from '../../src/common/dag-run-snapshot';
 import * as exampleActivities from '../../activities/examples';
 import * as parityActivities from '../fixtures/parity/activities';
@@ -169,4 +170,15 @@ describe('branch and short-circuit records (skipmixin_key)', () => {
       row('cond_true', 'return_value', true),
     ]);
   });
+});
+
+test('runs with branch records, short circuits and skips replay deterministically from their histories', async () => {
+  for (const workflow of ['parityBranches', 'parityShortCircuit', 'parityMapSkip']) {
+    const history = await ctx.whileWorking(async (client, taskQueue) => {
+      const workflowId = `${workflow}-replay-${Date.now()}`;
+      await client.workflow.execute(workflow, { taskQueue, workflowId });
+      return client.workflow.getHandle(workflowId).fetchHistory();
+    }, { maxCachedWorkflows: 0 });
+    await Worker.runReplayHistory({ workflowBundle: ctx.bundle, plugins: [ctx.plugin] }, history);
+  }
 });

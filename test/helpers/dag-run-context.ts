@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { DagRunSnapshot } from '../../src/common/dag-run-snapshot';
 import { XComPlugin, type XComPluginOptions } from '../../src/plugin';
 import type { XComBackend } from '../../src/store/backend';
@@ -21,6 +21,7 @@ export interface XComRow {
 export interface DagRunContext {
   readonly env: TemporalTestEnv;
   readonly plugin: XComPlugin;
+  readonly bundle: WorkflowBundleWithSourceMap;
   store(): Promise<XComBackend>;
   /** Runs `body` while a fresh worker polls a fresh task queue (so workflows a run starts there run too). */
   whileWorking<T>(body: (client: Client, taskQueue: string) => Promise<T>, worker?: Partial<WorkerOptions>): Promise<T>;
@@ -55,6 +56,7 @@ export async function openDagRunContext(workflowsPath: string, options: Partial<
   return {
     env,
     plugin,
+    bundle,
     store: () => plugin.store(),
     whileWorking,
     run: (workflow, args = []) => execute(workflow, args),
