@@ -1,82 +1,93 @@
-import { parseArgs } from 'node:util';
+import { InvalidArgumentError } from 'commander';
 import { storeConfigFromEnv, type StoreConfig } from '../config/store-config';
+import { durationMs } from '../dag/duration';
+import type { OutputFormat } from './output/output-format';
 import { UsageError } from './usage-error';
 
-export interface CliOptions {
-  readonly command: string | undefined;
-  readonly config: StoreConfig;
-  readonly dag?: string;
-  readonly run?: string;
-  readonly task?: string;
-  readonly key?: string;
-  readonly mapIndex?: number;
-  readonly limit: number;
-  readonly maxChars: number;
-  readonly full: boolean;
-  readonly json: boolean;
-  readonly help: boolean;
-  readonly dryRun: boolean;
-  readonly grace?: string;
+/** Options every command takes (given before or after the command name). */
+export interface GlobalOptions {
+  readonly databaseUrl?: string;
+  readonly dataDir?: string;
+  readonly schema?: string;
+  readonly create?: boolean;
+  readonly output?: OutputFormat;
+  readonly json?: boolean;
 }
 
-/** Parses argv (without node and the script) into options; flags win over environment variables. */
-export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        'database-url': { type: 'string' },
-        'data-dir': { type: 'string' },
-        schema: { type: 'string' },
-        dag: { type: 'string' },
-        run: { type: 'string' },
-        task: { type: 'string' },
-        key: { type: 'string' },
-        'map-index': { type: 'string' },
-        limit: { type: 'string' },
-        'max-chars': { type: 'string' },
-        full: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false },
-        grace: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
-  const config = storeConfigFromEnv({
+/** The store configuration: flags win over environment variables. */
+export function storeConfigOf(globals: GlobalOptions, env: NodeJS.ProcessEnv): StoreConfig {
+  return storeConfigFromEnv({
     ...env,
-    ...(values['database-url'] !== undefined && { DATABASE_URL: values['database-url'] }),
-    ...(values['data-dir'] !== undefined && { XCOM_DATA_DIR: values['data-dir'] }),
-    ...(values.schema !== undefined && { XCOM_SCHEMA: values.schema }),
+    ...(globals.databaseUrl !== undefined && { DATABASE_URL: globals.databaseUrl }),
+    ...(globals.dataDir !== undefined && { XCOM_DATA_DIR: globals.dataDir }),
+    ...(globals.schema !== undefined && { XCOM_SCHEMA: globals.schema }),
   });
-  return {
-    command: positionals[0],
-    config,
-    dag: values.dag,
-    run: values.run,
-    task: values.task,
-    key: values.key,
-    mapIndex: optionalInteger('--map-index', values['map-index'], -1),
-    limit: optionalInteger('--limit', values.limit, 1) ?? 50,
-    maxChars: optionalInteger('--max-chars', values['max-chars'], 1) ?? 2000,
-    full: values.full ?? false,
-    json: values.json ?? false,
-    help: values.help ?? false,
-    dryRun: values['dry-run'] ?? false,
-    grace: values.grace,
+}
+
+/** `--json` is `--output json`; saying both differently is a mistake worth naming. */
+export function outputFormatOf(globals: GlobalOptions): OutputFormat {
+  if (globals.json && globals.output !== undefined && globals.output !== 'json') {
+    throw new UsageError(`--json and --output ${globals.output} disagree: pass one of them`);
+  }
+  return globals.json ? 'json' : (globals.output ?? 'table');
+}
+
+/** A parser for an integer flag in [min, max]. */
+export function integerArg(flag: string, min: number, max = Number.MAX_SAFE_INTEGER): (raw: string) => number {
+  return (raw) => {
+    const n = Number(raw);
+    if (!/^-?\d+$/.test(raw) || n < min || n > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `${min}..${max}`;
+      throw new InvalidArgumentError(`${flag} must be an integer ${range}, got '${raw}'`);
+    }
+    return n;
   };
 }
 
-function optionalInteger(flag: string, raw: string | undefined, min: number): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^-?\d+$/.test(raw) || Number(raw) < min) {
-    throw new UsageError(`${flag} must be an integer >= ${min}, got '${raw}'`);
-  }
-  return Number(raw);
+/** A parser for a duration with a unit ('6h', '30 minutes', '7d'), in milliseconds. */
+export function durationArg(flag: string): (raw: string) => number {
+  return (raw) => {
+    // A bare number would mean milliseconds; only 0 is the same in every unit.
+    const ms = /[a-z]\s*$/i.test(raw) ? durationMs(raw.trim()) : raw.trim() === '0' ? 0 : undefined;
+    if (ms === undefined || ms < 0) {
+      throw new InvalidArgumentError(`${flag} must be a duration with a unit such as '7d', '12h' or '30m', got '${raw}'`);
+    }
+    return ms;
+  };
+}
+
+/** A point in time given as a duration back from now ('7d') or a date; `text` is what the user wrote, for messages. */
+export interface Cutoff {
+  readonly at: Date;
+  readonly text: string;
+}
+
+/** A parser for a cutoff: a duration back from now ('7d') or a date ('2024-06-01', ISO 8601). */
+export function cutoffArg(flag: string): (raw: string) => Cutoff {
+  const asDuration = durationArg(flag);
+  const asDate = dateArg(flag);
+  return (raw) => {
+    if (/^\d{4}-\d{2}-\d{2}/.test(raw)) return { at: asDate(raw), text: raw };
+    try {
+      return { at: new Date(Date.now() - asDuration(raw)), text: raw };
+    } catch {
+      throw new InvalidArgumentError(
+        `${flag} must be a duration such as '7d' or '12h', or a date such as '2024-06-01', got '${raw}'`,
+      );
+    }
+  };
+}
+
+/** A parser for a date ('2024-06-01', ISO 8601). */
+export function dateArg(flag: string): (raw: string) => Date {
+  return (raw) => {
+    const date = /^\d{4}-\d{2}-\d{2}/.test(raw) ? new Date(raw) : new Date(NaN);
+    if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`${flag} must be a date such as '2024-06-01' or an ISO 8601 time, got '${raw}'`);
+    return date;
+  };
+}
+
+/** For flags that may be given more than once (`--dag a --dag b`). */
+export function collect(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }

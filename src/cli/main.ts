@@ -1,64 +1,55 @@
 #!/usr/bin/env node
-import { openXComStore } from '../config/open-store';
+import { CommanderError } from 'commander';
 import { XComError } from '../errors';
-import { parseCliOptions, type CliOptions } from './cli-options';
-import { gcCommand } from './commands/gc-command';
-import { getCommand } from './commands/get-command';
-import { listCommand } from './commands/list-command';
-import { migrateCommand } from './commands/migrate-command';
-import { statusCommand } from './commands/status-command';
-import { HELP } from './help';
+import type { CliIo } from './cli-io';
+import { guardedWriter } from './output/std-streams';
+import { buildProgram } from './program';
+import { DeclinedError } from './retention/run-retention';
 import { UsageError } from './usage-error';
 
-const COMMANDS = {
-  migrate: (store, options, out) => migrateCommand(store.engine, options, out),
-  status: statusCommand,
-  list: listCommand,
-  get: getCommand,
-  gc: gcCommand,
-} satisfies Record<string, (store: Awaited<ReturnType<typeof openXComStore>>, o: CliOptions, out: (l: string) => void) => Promise<void>>;
-
-/** Runs one CLI invocation; returns the exit status. */
-export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const out = (line: string) => process.stdout.write(`${line}\n`);
-  let options: CliOptions;
+/** Runs one CLI invocation; returns the exit status (0 done, 1 failed, 2 bad usage). */
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
-    options = parseCliOptions(argv, env);
-  } catch (err) {
-    return fail(err);
-  }
-  if (options.help || options.command === undefined || options.command === 'help') {
-    out(HELP);
-    return options.help || options.command === 'help' ? 0 : 2;
-  }
-  const command = COMMANDS[options.command as keyof typeof COMMANDS];
-  if (!command) return fail(new UsageError(`unknown command '${options.command}'`));
-  try {
-    // Only `migrate` changes the schema; reads against an unmigrated database say so instead.
-    const store = await openXComStore(options.config, { migrate: false });
-    try {
-      await command(store, options, out);
-    } finally {
-      await store.close();
-    }
+    await buildProgram(io).parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (err) {
-    return fail(err);
+    return fail(err, io);
   }
 }
 
-function fail(err: unknown): number {
+function fail(err: unknown, io: CliIo): number {
+  // Commander printed its own message (or the help, or the version) already.
+  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
   if (err instanceof UsageError) {
-    process.stderr.write(`xcom: ${err.message}\nRun 'xcom --help' for usage.\n`);
+    io.err(`xcom: ${err.message}\n(run 'xcom --help', or 'xcom <command> --help', for usage)\n`);
     return 2;
+  }
+  if (err instanceof DeclinedError) {
+    io.err(`xcom: declined; ${err.message}\n`);
+    return 1;
   }
   const code = (err as { code?: string }).code;
   const message = code === '42P01' ? `${(err as Error).message} (the schema is missing: run 'xcom migrate')` : (err as Error).message;
-  process.stderr.write(`xcom: ${err instanceof XComError ? `${err.code}: ` : ''}${message}\n`);
+  io.err(`xcom: ${err instanceof XComError ? `${err.code}: ` : ''}${message}\n`);
   return 1;
 }
 
+function processIo(): CliIo {
+  const stderr = process.stderr;
+  const err = guardedWriter(stderr);
+  return {
+    out: guardedWriter(process.stdout),
+    err,
+    env: process.env,
+    interactive: Boolean(process.stdin.isTTY && stderr.isTTY),
+    terminal: stderr.isTTY ? { write: err, columns: () => stderr.columns || 80 } : undefined,
+  };
+}
+
 if (require.main === module) {
+  // The AWS SDK prints a nine-line warning about future Node versions on every command; nobody running xcom can act
+  // on it. Its own switch turns it off (before any S3 client exists), unless the user set it.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   void runCli(process.argv.slice(2)).then((status) => {
     process.exitCode = status;
   });

@@ -1,4 +1,7 @@
 import { inspect } from 'node:util';
+import type { ValueCodec } from '../codec/value-codec';
+import type { EntryRow } from '../store/entry-rows';
+import type { XComEntryMeta } from '../store/types';
 
 /**
  * A readable rendering of a value (Maps, Sets, Dates and Buffers shown as such), cut to `maxChars` unless `full`,
@@ -13,4 +16,23 @@ export function previewValue(value: unknown, maxChars: number, full: boolean): s
   });
   if (full || text.length <= maxChars) return text;
   return `${text.slice(0, maxChars)}… (${text.length - maxChars} more characters; --full shows everything)`;
+}
+
+/** A value on one line of at most `maxChars` characters, for a table cell. */
+export function previewLine(value: unknown, maxChars: number): string {
+  const text = inspect(value, { depth: 2, maxArrayLength: 20, maxStringLength: maxChars, breakLength: Infinity, compact: true });
+  return text.length <= maxChars ? text : `${text.slice(0, Math.max(maxChars - 1, 1))}…`;
+}
+
+/**
+ * The preview cell of an entry in a listing: inline values are decoded from the row already read; values in the
+ * object store are not fetched (a page of them could be gigabytes) and `xcom get` shows them.
+ */
+export async function entryPreview(codec: ValueCodec, row: EntryRow, meta: XComEntryMeta, maxChars: number): Promise<string> {
+  if (row.inline_value === null || row.inline_value === undefined) return '(in the object store)';
+  try {
+    return previewLine(await codec.decode(row.inline_value, row.encoding, row.digest, meta), maxChars);
+  } catch (err) {
+    return `(unreadable: ${(err as Error).message.slice(0, maxChars)})`;
+  }
 }

@@ -1,29 +1,47 @@
+import type { Command } from 'commander';
 import { RETURN_VALUE_KEY } from '../../store/identity';
-import type { XComStore } from '../../store/xcom-store';
-import type { CliOptions } from '../cli-options';
+import { integerArg } from '../cli-options';
+import type { CliIo } from '../cli-io';
+import { withStore } from '../command-context';
 import { previewValue } from '../preview';
-import { UsageError } from '../usage-error';
 
-export async function getCommand(store: XComStore, options: CliOptions, out: (line: string) => void): Promise<void> {
-  const missing = (['dag', 'run', 'task'] as const).filter((flag) => options[flag] === undefined);
-  if (missing.length) throw new UsageError(`xcom get needs ${missing.map((m) => `--${m}`).join(', ')}`);
-  const identity = {
-    dagId: options.dag!,
-    runId: options.run!,
-    taskId: options.task!,
-    mapIndex: options.mapIndex ?? -1,
-    key: options.key ?? RETURN_VALUE_KEY,
-  };
-  const record = await store.get(identity);
-  if (!record) {
-    throw new Error(
-      `no XCom for dag=${identity.dagId} run=${identity.runId} task=${identity.taskId} map_index=${identity.mapIndex} key=${identity.key}`,
+interface GetOptions {
+  readonly dag: string;
+  readonly run: string;
+  readonly task: string;
+  readonly key: string;
+  readonly mapIndex: number;
+  readonly full?: boolean;
+  readonly maxChars: number;
+}
+
+export function registerGet(program: Command, io: CliIo): void {
+  program
+    .command('get')
+    .summary('one XCom and its value')
+    .description('one XCom: its metadata and value (the whole value in the machine formats)')
+    .requiredOption('--dag <id>', 'the DAG')
+    .requiredOption('--run <id>', 'the run')
+    .requiredOption('--task <id>', 'the task')
+    .option('--key <key>', 'the key', RETURN_VALUE_KEY)
+    .option('--map-index <n>', 'the mapped instance (-1: not mapped)', integerArg('--map-index', -1), -1)
+    .option('--full', 'show the whole value in the table format')
+    .option('--max-chars <n>', 'characters of the value to show in the table format', integerArg('--max-chars', 1), 2000)
+    .action(
+      withStore(io, async ({ store, output }, options: GetOptions) => {
+        const identity = { dagId: options.dag, runId: options.run, taskId: options.task, mapIndex: options.mapIndex, key: options.key };
+        const record = await store.get(identity);
+        if (!record) {
+          throw new Error(
+            `no XCom for dag=${identity.dagId} run=${identity.runId} task=${identity.taskId} map_index=${identity.mapIndex} key=${identity.key}`,
+          );
+        }
+        output.document(record, () => [
+          `${record.dagId} / ${record.runId} / ${record.taskId}${record.mapIndex >= 0 ? `[${record.mapIndex}]` : ''} : ${record.key}`,
+          `attempt ${record.attempt}, ${record.sizeBytes} bytes (${record.encoding}, ${record.objectKey === null ? 'inline' : `object ${record.objectKey}`}), sha256 ${record.digest}`,
+          `written ${record.updatedAt.toISOString()}${record.logicalDate ? `, logical date ${record.logicalDate.toISOString()}` : ''}`,
+          previewValue(record.value, options.maxChars, options.full ?? false),
+        ]);
+      }),
     );
-  }
-  const { value, ...meta } = record;
-  if (options.json) return out(JSON.stringify(meta));
-  out(`${meta.dagId} / ${meta.runId} / ${meta.taskId}${meta.mapIndex >= 0 ? `[${meta.mapIndex}]` : ''} : ${meta.key}`);
-  out(`attempt ${meta.attempt}, ${meta.sizeBytes} bytes (${meta.encoding}, ${meta.objectKey === null ? 'inline' : `object ${meta.objectKey}`}), sha256 ${meta.digest}`);
-  out(`written ${meta.updatedAt.toISOString()}${meta.logicalDate ? `, logical date ${meta.logicalDate.toISOString()}` : ''}`);
-  out(previewValue(value, options.maxChars, options.full));
 }

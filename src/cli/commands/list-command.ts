@@ -1,26 +1,63 @@
-import type { XComStore } from '../../store/xcom-store';
-import type { CliOptions } from '../cli-options';
+import type { Command } from 'commander';
+import { createValueCodec } from '../../codec/value-codec';
+import { quoteSchema } from '../../migrations/schema-name';
+import { entryMetaFromRow } from '../../store/entry-rows';
+import { integerArg } from '../cli-options';
+import type { CliIo } from '../cli-io';
+import { withStore } from '../command-context';
 import { ENTRY_COLUMNS, entryCells } from '../entry-cells';
-import { formatTable } from '../format-table';
+import { noteNextPage, pageOptions, type PageOptions } from '../page-options';
+import { entryPreview } from '../preview';
+import { entryCursorArg, entryPage, type EntryCursor } from '../queries/entry-page';
 
-export async function listCommand(store: XComStore, options: CliOptions, out: (line: string) => void): Promise<void> {
-  const records = await store.getMany(
-    {
-      dagIds: options.dag,
-      runId: options.run,
-      taskIds: options.task,
-      key: options.key,
-      mapIndexes: options.mapIndex,
-      limit: options.limit,
-    },
-    { values: false },
+interface ListOptions extends PageOptions<EntryCursor> {
+  readonly dag?: string;
+  readonly run?: string;
+  readonly task?: string;
+  readonly key?: string;
+  readonly mapIndex?: number;
+  readonly previewChars: number;
+}
+
+export function registerList(program: Command, io: CliIo): void {
+  const command = program
+    .command('list')
+    .summary('entries with value previews, newest run first')
+    .description('entries, newest run first, with a short preview of each value')
+    .option('--dag <id>', 'only this DAG')
+    .option('--run <id>', 'only this run')
+    .option('--task <id>', 'only this task')
+    .option('--key <key>', 'only this key')
+    .option('--map-index <n>', 'only this map index (-1: not mapped)', integerArg('--map-index', -1))
+    .option('--preview-chars <n>', 'characters of each value to show', integerArg('--preview-chars', 1), 40);
+  pageOptions(command, 'entries', 50, entryCursorArg).action(
+    withStore(io, async ({ store, output }, options: ListOptions) => {
+      const page = await entryPage(store.engine, quoteSchema(store.schema), {
+        dagId: options.dag,
+        runId: options.run,
+        taskId: options.task,
+        key: options.key,
+        mapIndex: options.mapIndex,
+        limit: options.limit,
+        after: options.after,
+      });
+      // Previews only decode inline values (no object is fetched): any codec reads any stored encoding.
+      const codec = createValueCodec();
+      const items = await Promise.all(
+        page.rows.map(async (row) => {
+          const meta = entryMetaFromRow(row);
+          return { ...meta, preview: await entryPreview(codec, row, meta, options.previewChars) };
+        }),
+      );
+      output.list(
+        items,
+        () => ({
+          columns: ['dag_id', 'run_id', ...ENTRY_COLUMNS, 'updated_at', 'value'],
+          rows: items.map((e) => [e.dagId, e.runId, ...entryCells(e), e.updatedAt.toISOString(), e.preview]),
+        }),
+        'no XCom entries match',
+      );
+      noteNextPage(output, page.next);
+    }),
   );
-  if (options.json) {
-    for (const { value: _value, ...meta } of records) out(JSON.stringify(meta));
-    return;
-  }
-  if (records.length === 0) return out('no XCom entries match');
-  const rows = records.map((r) => [r.dagId, r.runId, ...entryCells(r), r.encoding, r.updatedAt.toISOString()]);
-  out(formatTable(['dag_id', 'run_id', ...ENTRY_COLUMNS, 'encoding', 'updated_at'], rows));
-  if (records.length === options.limit) out(`(showing the first ${options.limit}; --limit N shows more)`);
 }

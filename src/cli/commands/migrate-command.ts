@@ -1,14 +1,24 @@
-import type { SqlEngine } from '../../engines/sql-engine';
+import type { Command } from 'commander';
 import { migrate } from '../../migrations/migrate';
-import type { CliOptions } from '../cli-options';
+import type { CliIo } from '../cli-io';
+import { withStore } from '../command-context';
 
-export async function migrateCommand(engine: SqlEngine, options: CliOptions, out: (line: string) => void): Promise<void> {
-  const result = await migrate(engine, { schema: options.config.schema });
-  if (options.json) return out(JSON.stringify(result));
-  if (result.applied.length === 0) {
-    out(`schema '${options.config.schema}' is up to date at version ${result.toVersion} (${engine.description})`);
-    return;
-  }
-  out(`schema '${options.config.schema}': version ${result.fromVersion} -> ${result.toVersion} (${engine.description})`);
-  for (const name of result.applied) out(`  applied ${name}`);
+export function registerMigrate(program: Command, io: CliIo): void {
+  program
+    .command('migrate')
+    .summary('create or upgrade the schema')
+    .description('create or upgrade the schema (pending migrations, under a lock; refuses a newer breaking schema)')
+    .action(
+      withStore(io, async ({ store, config, output }) => {
+        const result = await migrate(store.engine, { schema: config.schema });
+        output.document(result, () =>
+          result.applied.length === 0
+            ? [`schema '${config.schema}' is up to date at version ${result.toVersion} (${store.engine.description})`]
+            : [
+                `schema '${config.schema}': version ${result.fromVersion} -> ${result.toVersion} (${store.engine.description})`,
+                ...result.applied.map((name) => `  applied ${name}`),
+              ],
+        );
+      }),
+    );
 }

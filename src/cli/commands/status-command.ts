@@ -1,34 +1,58 @@
+import type { Command } from 'commander';
 import { schemaStatus } from '../../migrations/migrate';
-import { quoteSchema } from '../../migrations/schema-name';
-import type { XComStore } from '../../store/xcom-store';
-import type { CliOptions } from '../cli-options';
+import { durationArg } from '../cli-options';
+import type { CliIo } from '../cli-io';
+import { withStore } from '../command-context';
+import { formatCount } from '../output/human-units';
+import type { RowCount } from '../queries/bounded-count';
+import { checkObjectStore } from '../status/check-object-store';
+import { EXACT_COUNT_LIMIT, storeCounts } from '../status/store-counts';
 
-export async function statusCommand(store: XComStore, options: CliOptions, out: (line: string) => void): Promise<void> {
-  const schema = await schemaStatus(store.engine, { schema: options.config.schema });
-  const counts = schema.version > 0 ? await countRows(store) : { runs: 0, entries: 0, objects: 0 };
-  const status = {
-    engine: store.engine.description,
-    objectStore: store.objectStore.description,
-    schema: schema.schema,
-    version: schema.version,
-    latest: schema.latest,
-    pending: schema.pending,
-    ...counts,
-  };
-  if (options.json) return out(JSON.stringify(status));
-  out(`engine        ${status.engine}`);
-  out(`object store  ${status.objectStore}`);
-  out(`schema        ${status.schema} at version ${status.version} of ${status.latest}` +
-    (status.pending.length ? ` (pending: ${status.pending.join(', ')}; run xcom migrate)` : ''));
-  out(`dag runs      ${status.runs}`);
-  out(`entries       ${status.entries} (${status.objects} in the object store)`);
+interface StatusOptions {
+  readonly exact?: boolean;
+  readonly timeout: number;
 }
 
-async function countRows(store: XComStore): Promise<{ runs: number; entries: number; objects: number }> {
-  const s = quoteSchema(store.schema);
-  const [row] = await store.engine.query<{ runs: number; entries: number; objects: number }>(
-    `select (select count(*)::int from ${s}.dag_runs) as runs, (select count(*)::int from ${s}.entries) as entries,
-            (select count(*)::int from ${s}.entries where object_key is not null) as objects`,
-  );
-  return row!;
+export function registerStatus(program: Command, io: CliIo): void {
+  program
+    .command('status')
+    .summary('engine, object store check, schema, counts')
+    .description('engine, object store (checked), schema version and row counts; exit status 1 when the object store is not usable')
+    .option('--exact', `count every row (above ${formatCount(EXACT_COUNT_LIMIT)} rows the counts are estimates)`)
+    .option('--timeout <duration>', 'how long to wait for the object store', durationArg('--timeout'), 10_000)
+    .action(
+      withStore(io, async ({ store, config, output }, options: StatusOptions) => {
+        const schema = await schemaStatus(store.engine, { schema: config.schema });
+        const check = await checkObjectStore(store.objectStore, options.timeout);
+        const zero = { value: 0, estimated: false };
+        const counts = schema.version > 0 ? await storeCounts(store, options.exact ?? false) : { runs: zero, entries: zero, objects: zero };
+        const status = {
+          engine: store.engine.description,
+          objectStore: store.objectStore.description,
+          objectStoreCheck: check,
+          schema: schema.schema,
+          version: schema.version,
+          latest: schema.latest,
+          pending: schema.pending,
+          runs: counts.runs.value,
+          entries: counts.entries.value,
+          objects: counts.objects.value,
+          estimated: (['runs', 'entries', 'objects'] as const).filter((name) => counts[name].estimated),
+        };
+        output.document(status, () => [
+          `engine        ${status.engine}`,
+          `object store  ${status.objectStore}: ${check.ok ? 'reachable' : `NOT USABLE: ${check.error}`}`,
+          `schema        ${status.schema} at version ${status.version} of ${status.latest}` +
+            (status.pending.length ? ` (pending: ${status.pending.join(', ')}; run xcom migrate)` : ''),
+          `dag runs      ${shown(counts.runs)}`,
+          `entries       ${shown(counts.entries)} (${shown(counts.objects)} in the object store)`,
+          ...(status.estimated.length ? ['(~ marks an estimate from table statistics; --exact counts every row)'] : []),
+        ]);
+        if (!check.ok) throw new Error(`the object store ${status.objectStore} is not usable: ${check.error}`);
+      }),
+    );
+}
+
+function shown(count: RowCount): string {
+  return `${count.estimated ? '~' : ''}${formatCount(count.value)}`;
 }
