@@ -93,7 +93,7 @@ describe('xcom tasks, ledger, and keyset pages of list and runs (built binary)',
     const one = JSON.parse((await runCli(['tasks', '--dag', dag, '--run', runId, '--task', 'transform', '--json'], env)).stdout) as Item[];
     expect(one.map((t) => t.mapIndex)).toEqual([0, 1, 2]);
     expect((await runCli(['tasks', '--dag', dag, '--run', 'nope'], env)).stdout).toContain('no task instances recorded');
-  });
+  }, 300_000);
 
   test('ledger: a run in the order it was written, filtered, a page at a time', async () => {
     const ledger = JSON.parse((await runCli(['ledger', '--dag', dag, '--run', runId, '--json'], env)).stdout) as Item[];
@@ -113,7 +113,7 @@ describe('xcom tasks, ledger, and keyset pages of list and runs (built binary)',
     expect(fenced).toMatchObject([{ taskId: 'extract', attempt: 1, fence: 10 }]);
     const mapped = await runCli(['ledger', '--dag', dag, '--run', runId, '--task', 'transform', '--map-index', '1'], env);
     expect(mapped.stdout.trim().split('\n')).toHaveLength(4);
-  });
+  }, 300_000);
 
   test('list and runs: walking the pages gives every row once, in the order of one big page', async () => {
     for (const args of [['list'], ['list', '--dag', 'pages_1'], ['list', '--key', 'b'], ['runs'], ['runs', '--dag', 'pages_0']]) {
@@ -131,5 +131,5 @@ describe('xcom tasks, ledger, and keyset pages of list and runs (built binary)',
     expect(cursor).toBeDefined();
     const wrong = await runCli(['list', '--after', cursor!], env);
     expect(wrong.status).toBe(2);
-  });
+  }, 600_000); // some fifty processes
 });

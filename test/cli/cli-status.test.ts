@@ -70,5 +70,5 @@ describe('xcom status against S3 and a large store (built binary)', () => {
 
     const exact = JSON.parse((await runCli(['status', '--exact', '--json'], s3Env)).stdout);
     expect(exact).toMatchObject({ runs: 100_005, entries: 0, estimated: [] });
-  });
+  }, 300_000);
 });

@@ -80,7 +80,7 @@ describe('xcom usage (built binary, no store needed)', () => {
       expect(run.stderr).toContain(message);
       expect(run.stderr).toContain("'xcom <command> --help'");
     }
-  });
+  }, 300_000);
 
   test('a directory without a store: the command says so and stops, and creates nothing', async () => {
     for (const args of [['status'], ['list'], ['purge', '--older-than', '7d', '--yes']]) {

@@ -24,17 +24,13 @@ export function registerGc(program: Command, io: CliIo): void {
     .action(
       withStore(io, async ({ store, output }, options: GcOptions) => {
         const bar = io.terminal && new ProgressBar(io.terminal, 'gc', 'objects');
-        let result;
-        try {
-          result = await store.sweepObjects({
+        const swept = await store
+          .sweepObjects({
             dryRun: options.dryRun ?? false,
             ...(options.grace !== undefined && { graceMs: options.grace }),
             onProgress: (p) => bar && bar.update(p.deleted, formatBytes(p.deletedBytes)),
-          });
-        } finally {
-          if (bar) bar.finish();
-        }
-        const swept = result;
+          })
+          .finally(() => bar && bar.finish());
         output.document(swept, () => {
           if (swept.skipped) return ['another sweeper is running; nothing done'];
           const verb = swept.dryRun ? 'would remove' : 'removed';
