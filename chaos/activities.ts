@@ -1,7 +1,7 @@
 // The chaos DAG's one task function, run by chaos/worker.ts under XComPlugin.
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import { xcom } from '../src';
-import { attempts } from './attempt-registry';
+import { attempts, type AttemptRegistry } from './attempt-registry';
 import { instanceName, keysFor, mapIndexesOf, RETURN_KEY, taskSpec } from './dag-shape';
 import { emit } from './events';
 import type { AttemptPlan, ZombieMode } from './plan';
@@ -31,6 +31,7 @@ export async function chaosTask(call: TaskCall): Promise<ChaosValue> {
   const { runId } = xcom.task();
   const instance = instanceName(call.taskId, call.mapIndex);
   const plan = call.plan[attempt - 1] ?? {};
+  const registry = attempts();
   checkInputs(runId, call, instance, attempt);
   for (const key of keysFor(call.taskId, attempt)) {
     if (key === RETURN_KEY) continue;
@@ -40,22 +41,29 @@ export async function chaosTask(call: TaskCall): Promise<ChaosValue> {
   const result = valueFor(runId, call.taskId, call.mapIndex, attempt, RETURN_KEY);
   if (plan.kill === 'before-commit') killNow(instance, attempt, plan.kill);
   if (plan.kill) arm(plan.kill, instance, attempt);
-  if (plan.zombie) await outliveTimeout(instance, attempt, plan.zombie);
+  if (plan.zombie) await outliveTimeout(registry, runId, instance, attempt, plan.zombie);
   // A zombie that promised to commit before this retry gets to (see outliveTimeout).
-  else await attempts.until(() => attempts.zombiesFirstSettled(instance, attempt), WAIT_LIMIT_MS);
+  else await registry.zombiesFirstSettled(runId, instance, attempt, WAIT_LIMIT_MS);
   return result;
 }
 
 /**
- * Stops heartbeating and waits, so Temporal times the attempt out and starts a retry; then returns, and the plugin
- * commits. `after`: once the retry committed (this commit is fenced). `before`: once the retry started, which waits
+ * Stops heartbeating and waits, so Temporal times the attempt out and starts a retry (in this worker or another);
+ * then returns, and the plugin commits. `after`: once the retry committed (this commit is fenced). `before`: once the retry started, which waits
  * for this commit (so this one wins, and the retry's supersedes it). `race`: once the retry started, no ordering.
  */
-async function outliveTimeout(instance: string, attempt: number, mode: ZombieMode): Promise<void> {
-  if (mode === 'before') attempts.commitsFirst(instance, attempt);
-  const condition =
-    mode === 'after' ? () => attempts.committedAfter(instance, attempt) : () => attempts.startedAfter(instance, attempt);
-  const waited = await attempts.until(condition, WAIT_LIMIT_MS);
+async function outliveTimeout(
+  registry: AttemptRegistry,
+  runId: string,
+  instance: string,
+  attempt: number,
+  mode: ZombieMode,
+): Promise<void> {
+  if (mode === 'before') await registry.commitsFirst(runId, instance, attempt);
+  const waited =
+    mode === 'after'
+      ? await registry.committedAfter(runId, instance, attempt, WAIT_LIMIT_MS)
+      : await registry.startedAfter(runId, instance, attempt, WAIT_LIMIT_MS);
   emit({ e: 'zombie', instance, attempt, mode, waited });
 }
 

@@ -10,8 +10,8 @@ let inflight = 0;
 
 /**
  * The outer activity interceptor (listed before the plugin's, so `next` returns after the XCom commit): reports
- * attempts starting and settling to the harness and to zombies waiting in this process, and kills the worker at
- * `after-commit`: committed, but Temporal never hears of it.
+ * attempts starting and settling to the harness and to the attempt registry (zombies and retries wait on it), and
+ * kills the worker at `after-commit`: committed, but Temporal never hears of it.
  */
 export function attemptInterceptor(context: Context): ActivityInterceptors {
   return {
@@ -21,12 +21,13 @@ export function attemptInterceptor(context: Context): ActivityInterceptors {
         const call = input.args[0] as TaskCall;
         const instance = instanceName(call.taskId, call.mapIndex);
         const { attempt } = context.info;
+        const runId = context.info.workflowExecution?.workflowId ?? '';
         inflight++;
         emit({ e: 'start', instance, attempt, inflight });
-        attempts.started(instance, attempt);
         let committed = false;
         let error: string | undefined;
         try {
+          await attempts().started(runId, instance, attempt);
           const result = await next(input);
           committed = true;
           killIfArmed('after-commit');
@@ -35,8 +36,10 @@ export function attemptInterceptor(context: Context): ActivityInterceptors {
           error = (err as Error).message;
           throw err;
         } finally {
+          await attempts()
+            .settled(runId, instance, attempt, committed)
+            .catch((err: unknown) => (error ??= `settling in the registry: ${(err as Error).message}`));
           inflight--;
-          attempts.settled(instance, attempt, committed);
           emit({ e: 'end', instance, attempt, committed, inflight, ...(error !== undefined && { error }) });
         }
       },

@@ -1,70 +1,96 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SqlExecutor } from '../src/engines/sql-engine';
+
+/** The harness's own table beside the store's schema: what each attempt of each task instance did, in any worker. */
+export const ATTEMPTS_DDL = `
+  create schema if not exists chaos;
+  create table if not exists chaos.attempts (
+    run_id        text    not null,
+    instance      text    not null,
+    attempt       integer not null,
+    pid           integer not null,
+    -- A zombie that commits as soon as a newer attempt has started; that attempt waits until it settled.
+    commits_first boolean not null default false,
+    settled       boolean not null default false,
+    committed     boolean not null default false,
+    primary key (run_id, instance, attempt)
+  );`;
+
+const POLL_MS = 100;
+const OF_INSTANCE = 'run_id = $1 and instance = $2';
+
 /**
- * What the attempts of each task instance did in this worker process: the state zombies wait on, so that the order
- * of a zombie's commit and its retry's commit comes from events, never from sleeps. A zombie and its retry always
- * share a process: when the worker dies, its zombies die with it.
+ * The state zombies and retries wait on, in the database so a zombie in one worker process and its retry in another
+ * see each other: the order of a zombie's commit and its retry's commit comes from these rows, never from sleeps.
+ * The harness settles the attempts of a worker it saw die (`settleDeadWorker`).
  */
 export class AttemptRegistry {
-  readonly #started = new Map<string, number>();
-  readonly #committed = new Map<string, number>();
-  readonly #settled = new Set<string>();
-  /** Zombies that promised to commit before their retry does: instance → attempts. */
-  readonly #zombiesFirst = new Map<string, Set<number>>();
-  readonly #waiters = new Set<() => void>();
+  constructor(private readonly db: SqlExecutor) {}
 
-  started(instance: string, attempt: number): void {
-    this.#started.set(instance, Math.max(attempt, this.#started.get(instance) ?? 0));
-    this.#changed();
+  async started(runId: string, instance: string, attempt: number): Promise<void> {
+    await this.db.query(
+      `insert into chaos.attempts (run_id, instance, attempt, pid) values ($1, $2, $3, $4)
+       on conflict (run_id, instance, attempt) do update set pid = excluded.pid, settled = false, committed = false`,
+      [runId, instance, attempt, process.pid],
+    );
   }
 
   /** The attempt's commit returned (`committed`), or it ended without one. */
-  settled(instance: string, attempt: number, committed: boolean): void {
-    this.#settled.add(`${instance}#${attempt}`);
-    if (committed) this.#committed.set(instance, Math.max(attempt, this.#committed.get(instance) ?? 0));
-    this.#changed();
+  async settled(runId: string, instance: string, attempt: number, committed: boolean): Promise<void> {
+    await this.db.query(
+      `update chaos.attempts set settled = true, committed = $4 where run_id = $1 and instance = $2 and attempt = $3`,
+      [runId, instance, attempt, committed],
+    );
   }
 
-  /** A zombie that will commit as soon as a newer attempt has started; that attempt waits for it (`zombiesFirst`). */
-  commitsFirst(instance: string, attempt: number): void {
-    const attempts = this.#zombiesFirst.get(instance) ?? new Set<number>();
-    attempts.add(attempt);
-    this.#zombiesFirst.set(instance, attempts);
+  async commitsFirst(runId: string, instance: string, attempt: number): Promise<void> {
+    await this.db.query(
+      `update chaos.attempts set commits_first = true where run_id = $1 and instance = $2 and attempt = $3`,
+      [runId, instance, attempt],
+    );
   }
 
-  startedAfter(instance: string, attempt: number): boolean {
-    return (this.#started.get(instance) ?? 0) > attempt;
+  /** Resolves true once a newer attempt of the instance has started, false after `timeoutMs`. */
+  startedAfter(runId: string, instance: string, attempt: number, timeoutMs: number): Promise<boolean> {
+    return this.#until(`select 1 from chaos.attempts where ${OF_INSTANCE} and attempt > $3 limit 1`, [runId, instance, attempt], timeoutMs);
   }
 
-  committedAfter(instance: string, attempt: number): boolean {
-    return (this.#committed.get(instance) ?? 0) > attempt;
+  /** Resolves true once a newer attempt of the instance has committed, false after `timeoutMs`. */
+  committedAfter(runId: string, instance: string, attempt: number, timeoutMs: number): Promise<boolean> {
+    const sql = `select 1 from chaos.attempts where ${OF_INSTANCE} and attempt > $3 and committed limit 1`;
+    return this.#until(sql, [runId, instance, attempt], timeoutMs);
   }
 
-  /** Whether every older zombie that promised to commit first has settled. */
-  zombiesFirstSettled(instance: string, attempt: number): boolean {
-    const zombies = [...(this.#zombiesFirst.get(instance) ?? [])].filter((a) => a < attempt);
-    return zombies.every((a) => this.#settled.has(`${instance}#${a}`));
+  /** Resolves true once every older zombie that commits first has settled, false after `timeoutMs`. */
+  zombiesFirstSettled(runId: string, instance: string, attempt: number, timeoutMs: number): Promise<boolean> {
+    const pending = `select 1 from chaos.attempts where ${OF_INSTANCE} and attempt < $3 and commits_first and not settled`;
+    return this.#until(`select 1 where not exists (${pending})`, [runId, instance, attempt], timeoutMs);
   }
 
-  /** Resolves true once `condition` holds (checked on every change), false after `timeoutMs`. */
-  until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-    if (condition()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const check = () => {
-        if (!condition()) return;
-        finish(true);
-      };
-      const finish = (held: boolean) => {
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-        resolve(held);
-      };
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      this.#waiters.add(check);
-    });
-  }
-
-  #changed(): void {
-    for (const check of [...this.#waiters]) check();
+  /** Polls until `sql` returns a row: a state to wait for, checked every 100 ms. */
+  async #until(sql: string, params: unknown[], timeoutMs: number): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      if ((await this.db.query(sql, params)).length > 0) return true;
+      if (performance.now() >= deadline) return false;
+      await sleep(POLL_MS);
+    }
   }
 }
 
-export const attempts = new AttemptRegistry();
+/** The attempts a worker process was running when it died: settled, never committed (in this process). */
+export async function settleDeadWorker(db: SqlExecutor, pid: number): Promise<void> {
+  await db.query(`update chaos.attempts set settled = true where pid = $1 and not settled`, [pid]);
+}
+
+let registry: AttemptRegistry | undefined;
+
+/** The worker process's registry, on its store's database (set up by chaos/worker.ts before any attempt runs). */
+export function attempts(): AttemptRegistry {
+  if (!registry) throw new Error('chaos: the attempt registry is not set up');
+  return registry;
+}
+
+export function setUpAttempts(db: SqlExecutor): void {
+  registry = new AttemptRegistry(db);
+}

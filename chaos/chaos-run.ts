@@ -5,10 +5,11 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
 import { quoteSchema } from '../src/migrations/schema-name';
 import type { XComStore } from '../src/store/xcom-store';
+import { settleDeadWorker } from './attempt-registry';
 import { EventTally } from './event-tally';
 import { checkRun, type InstanceViolations } from './invariants';
 import { checkObjects } from './object-invariants';
-import type { KillPoint, RunPlan } from './plan';
+import type { HarnessKill, KillPoint, RunPlan } from './plan';
 import type { ChaosStoreSettings } from './store-settings';
 import type { ChaosWorkerConfig } from './worker';
 import { WorkerSupervisor } from './worker-supervisor';
@@ -26,6 +27,8 @@ export interface RunEnv {
   readonly nonce: string;
   /** Where each run's worker output goes (`run-<n>.log`). */
   readonly logDir: string;
+  /** Worker processes per run, all polling the run's task queue. */
+  readonly workers: number;
 }
 
 export interface Violations extends InstanceViolations {
@@ -63,8 +66,8 @@ export interface RunReport {
 const IDLE_TIMEOUT_MS = 120_000;
 
 /**
- * One chaos run: a worker (restarted whenever it dies) runs the chaos DAG while the harness SIGKILLs it on the
- * plan's schedule and attempts kill it or turn into zombies on theirs. Once the workflow is done and no attempt
+ * One chaos run: worker processes (each restarted whenever it dies) run the chaos DAG while the harness SIGKILLs
+ * them on the plan's schedule and attempts kill their worker or turn into zombies on theirs. Once the workflow is done and no attempt
  * can commit any more, the objects are swept and the invariants checked.
  */
 export async function runOnce(env: RunEnv, plan: RunPlan): Promise<RunReport> {
@@ -73,12 +76,16 @@ export async function runOnce(env: RunEnv, plan: RunPlan): Promise<RunReport> {
   const taskQueue = `chaos-${env.nonce}-${plan.index}`;
   const workflowId = `chaos-${plan.seed}-${plan.index}-${env.nonce}`;
   const logFile = path.join(env.logDir, `run-${plan.index + 1}.log`);
-  const supervisor = new WorkerSupervisor({ ...env.worker, taskQueue }, (event) => tally.record(event), logFile);
+  const onExit = (pid: number) => settleDeadWorker(env.store.engine, pid);
+  const supervisors = Array.from(
+    { length: env.workers },
+    () => new WorkerSupervisor({ ...env.worker, taskQueue }, (event) => tally.record(event), onExit, logFile),
+  );
   const details: string[] = [];
   const collectedBefore = await collectedObjects(env.store);
   let received: ChaosRunResult | undefined;
   let harnessKills = 0;
-  await supervisor.start();
+  await Promise.all(supervisors.map((s) => s.start()));
   try {
     const handle = await env.client.workflow.start<typeof chaosDag>('chaosDag', {
       taskQueue,
@@ -91,11 +98,14 @@ export async function runOnce(env: RunEnv, plan: RunPlan): Promise<RunReport> {
       (result) => void (received = result),
       (err: unknown) => void details.push(`incomplete: the workflow failed: ${(err as Error).message}`),
     );
-    harnessKills = await killOnSchedule(supervisor, plan.harnessKillDelaysMs, finished, () => note(logFile, 'harness: SIGKILL'));
+    harnessKills = await killOnSchedule(supervisors, plan.harnessKills, finished, (worker) =>
+      note(logFile, `harness: SIGKILL worker ${worker + 1}`),
+    );
     await finished;
     note(logFile, received ? `harness: workflow completed ${JSON.stringify(received)}` : `harness: ${details.join('; ')}`);
   } finally {
-    if (!(await supervisor.stop(IDLE_TIMEOUT_MS))) details.push('note: attempts still running at the end were killed');
+    const idle = await Promise.all(supervisors.map((s) => s.stop(IDLE_TIMEOUT_MS)));
+    if (idle.includes(false)) details.push('note: attempts still running at the end were killed');
   }
   // A statement a killed worker sent may still run in Postgres; nothing else may write once it has finished.
   await untilDatabaseQuiet(env.store);
@@ -134,26 +144,26 @@ export async function runOnce(env: RunEnv, plan: RunPlan): Promise<RunReport> {
   };
 }
 
-/** SIGKILLs the worker after each delay (measured from the previous kill) until the run finishes. */
+/** SIGKILLs a worker after each delay (measured from the previous kill) until the run finishes. */
 async function killOnSchedule(
-  supervisor: WorkerSupervisor,
-  delaysMs: readonly number[],
+  supervisors: readonly WorkerSupervisor[],
+  kills: readonly HarnessKill[],
   finished: Promise<void>,
-  onKill: () => void,
+  onKill: (worker: number) => void,
 ): Promise<number> {
-  let kills = 0;
+  let killed = 0;
   const done = new AbortController();
   void finished.then(() => done.abort());
-  for (const delay of delaysMs) {
+  for (const { delayMs, worker } of kills) {
     // A random instant, on purpose: these kills land wherever the run happens to be.
-    const ended = await sleep(delay, false, { signal: done.signal }).catch(() => true);
+    const ended = await sleep(delayMs, false, { signal: done.signal }).catch(() => true);
     if (ended) break;
-    onKill();
-    await supervisor.kill();
-    kills++;
+    onKill(worker);
+    await supervisors[worker % supervisors.length]!.kill();
+    killed++;
   }
   done.abort();
-  return kills;
+  return killed;
 }
 
 /** How many objects the sweepers have collected so far (their own record, `collected_objects`). */

@@ -7,12 +7,15 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { s3ClientFor } from '../services/s3-bucket';
 import { openXComStore } from '../src/config/open-store';
 import { XComPlugin } from '../src/plugin';
+import { ATTEMPTS_DDL } from './attempt-registry';
 import { runOnce, type RunReport } from './chaos-run';
 import { planRun, type ChaosRates } from './plan';
 import { chaosStoreConfig, type ChaosStoreSettings } from './store-settings';
 
 export interface ChaosOptions {
   readonly runs: number;
+  /** Worker processes per run, polling one task queue: a zombie in one and its retry in another, sweepers racing. */
+  readonly workers: number;
   /** Plans and kill schedules derive from it: the same seed replays the same chaos (timing aside). */
   readonly seed: number;
   readonly rates: ChaosRates;
@@ -40,6 +43,7 @@ export async function runChaos(options: ChaosOptions): Promise<RunReport[]> {
     await writeFile(bundlePath, bundle.code);
 
     const store = await openXComStore(chaosStoreConfig(options.settings));
+    await store.engine.exec(ATTEMPTS_DDL);
     const connection = await Connection.connect({ address: options.temporalAddress });
     const s3 = s3ClientFor(options.settings.s3);
     try {
@@ -51,10 +55,11 @@ export async function runChaos(options: ChaosOptions): Promise<RunReport[]> {
         worker: { temporalAddress: options.temporalAddress, bundlePath, store: options.settings, sweep: options.sweep },
         nonce: randomBytes(3).toString('hex'),
         logDir: options.logDir,
+        workers: options.workers,
       };
       const reports: RunReport[] = [];
       for (let index = 0; index < options.runs; index++) {
-        const report = await runOnce(env, planRun(options.seed, index, options.rates));
+        const report = await runOnce(env, planRun(options.seed, index, options.rates, options.workers));
         options.onRun?.(report);
         reports.push(report);
       }

@@ -27,8 +27,14 @@ export interface RunPlan {
   /** The seed this run's plan came from (derived from the invocation's seed and the run index). */
   readonly seed: number;
   readonly attempts: AttemptPlans;
-  /** The harness SIGKILLs the worker this long after the run starts or the worker last came up, once per entry. */
-  readonly harnessKillDelaysMs: readonly number[];
+  /** The harness SIGKILLs worker `worker` this long after the run started or its previous kill, once per entry. */
+  readonly harnessKills: readonly HarnessKill[];
+}
+
+export interface HarnessKill {
+  readonly delayMs: number;
+  /** Which of the run's worker processes. */
+  readonly worker: number;
 }
 
 export interface ChaosRates {
@@ -46,7 +52,7 @@ export const DEFAULT_RATES: ChaosRates = { kill: 0.1, zombie: 0.2, maxHarnessKil
 const PLANNED_ATTEMPTS = 3;
 const ZOMBIE_MODES: readonly ZombieMode[] = ['after', 'before', 'race'];
 
-export function planRun(seed: number, index: number, rates: ChaosRates): RunPlan {
+export function planRun(seed: number, index: number, rates: ChaosRates, workers: number): RunPlan {
   const runSeed = deriveSeed(seed, index);
   const prng = new Prng(runSeed);
   const attempts: Record<string, AttemptPlan[]> = {};
@@ -60,9 +66,11 @@ export function planRun(seed: number, index: number, rates: ChaosRates): RunPlan
     }
     attempts[instanceName(taskId, mapIndex)] = plans;
   }
-  const harnessKills = prng.int(0, rates.maxHarnessKills);
-  const harnessKillDelaysMs = Array.from({ length: harnessKills }, () => prng.int(500, 8000));
-  return { index, seed: runSeed, attempts, harnessKillDelaysMs };
+  const harnessKills = Array.from({ length: prng.int(0, rates.maxHarnessKills) }, () => ({
+    delayMs: prng.int(500, 8000),
+    worker: prng.int(0, workers - 1),
+  }));
+  return { index, seed: runSeed, attempts, harnessKills };
 }
 
 function killPointsFor(taskId: string, mapIndex: number, attempt: number): KillPoint[] {

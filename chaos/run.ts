@@ -17,6 +17,7 @@ import { chaosTable, killPointSummary, totalsOf, violationCount } from './report
 
 const USAGE = `npm run chaos -- [options]
   --runs N               runs of the chaos DAG (default 10)
+  --workers N            worker processes per run (default 2)
   --seed S               seed for plans and kill schedules (default: random, printed)
   --kill-rate P          probability that a planned attempt kills its worker (default ${DEFAULT_RATES.kill})
   --zombie-rate P        probability that a planned attempt becomes a zombie (default ${DEFAULT_RATES.zombie})
@@ -30,6 +31,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       runs: { type: 'string', default: '10' },
+      workers: { type: 'string', default: '2' },
       seed: { type: 'string' },
       'kill-rate': { type: 'string' },
       'zombie-rate': { type: 'string' },
@@ -45,6 +47,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const runs = integer('runs', values.runs, 1);
+  const workers = integer('workers', values.workers, 1);
   const seed = values.seed === undefined ? randomBytes(4).readUInt32BE(0) : integer('seed', values.seed, 0);
   const rates = {
     kill: probability('kill-rate', values['kill-rate'] ?? String(DEFAULT_RATES.kill)),
@@ -63,13 +66,14 @@ async function main(): Promise<number> {
   try {
     await createDatabase(adminUrl, database);
     const out = (line = '') => process.stdout.write(`${line}\n`);
-    out(`chaos: ${runs} runs, seed ${seed} (replay: npm run chaos -- --runs ${runs} --seed ${seed})`);
+    out(`chaos: ${runs} runs, ${workers} workers each, seed ${seed} (replay: npm run chaos -- --runs ${runs} --workers ${workers} --seed ${seed})`);
     out(`rates: kill ${rates.kill}, zombie ${rates.zombie}, harness kills 0..${rates.maxHarnessKills} per run; sweeper every ${sweep.intervalMs} ms, grace ${sweep.graceMs} ms`);
     for (const line of [...services.summary, ...(await describeMachine(adminUrl))]) out(`- ${line}`);
     out(`- database ${database}, objects under ${s3.bucket}/${settings.prefix}/, worker logs in ${logDir}`);
     out();
     const reports = await runChaos({
       runs,
+      workers,
       seed,
       rates,
       temporalAddress: requiredServiceEnv(services.env, 'TEMPORAL_ADDRESS'),

@@ -20,6 +20,8 @@ export class WorkerSupervisor {
   constructor(
     private readonly config: ChaosWorkerConfig,
     private readonly onEvent: (event: WorkerEvent) => void,
+    /** Called (and awaited) when a worker process has exited, before the next one starts. */
+    private readonly onExit: (pid: number) => Promise<void>,
     private readonly logFile?: string,
   ) {}
 
@@ -63,6 +65,7 @@ export class WorkerSupervisor {
       this.#setCurrent(worker);
       await worker.exited;
       this.#setCurrent(undefined);
+      if (worker.pid !== undefined) await this.onExit(worker.pid);
     }
     this.#changed();
   }

@@ -4,6 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { XComPlugin } from '../src/plugin';
 import * as activities from './activities';
 import { attemptInterceptor } from './attempt-interceptor';
+import { setUpAttempts } from './attempt-registry';
 import { emit } from './events';
 import { openKillableStore, type ChaosStoreSettings } from './store-settings';
 
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const config = JSON.parse(process.env.CHAOS_WORKER!) as ChaosWorkerConfig;
   const store = openKillableStore(config.store, config.sweep.graceMs);
+  setUpAttempts(store.engine);
   // No cross-DAG waits here: the outbox delivery loop would only cost CPU on a busy machine.
   const plugin = new XComPlugin({ store, delivery: false, objectSweep: config.sweep });
   const connection = await NativeConnection.connect({ address: config.temporalAddress });

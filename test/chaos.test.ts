@@ -1,6 +1,6 @@
-// The chaos harness (chaos/, `npm run chaos`), bounded: three runs with a fixed seed on the services globalSetup
-// started. Workers are SIGKILLed from outside and at kill points inside attempts, zombies commit late, and after each
-// run every invariant must hold. RELIABILITY.md has the 100-run table.
+// The chaos harness (chaos/, `npm run chaos`), bounded: three runs with a fixed seed and two worker processes, on the
+// services globalSetup started. Workers are SIGKILLed from outside and at kill points inside attempts, zombies commit
+// late, and after each run every invariant must hold. RELIABILITY.md has the 100-run table.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,6 +39,7 @@ afterAll(async () => {
 test('three chaos runs: nothing lost, duplicated, torn, stale or wrong, no missing object, no orphan', async () => {
   const reports = await runChaos({
     runs: 3,
+    workers: 2,
     seed: SEED,
     rates: { kill: 0.1, zombie: 0.2, maxHarnessKills: 1 },
     temporalAddress: requiredEnv('TEMPORAL_ADDRESS'),
