@@ -27,13 +27,14 @@ create index subscriptions_by_run on :XCOM_SCHEMA.subscriptions (dag_id, run_id)
 drop function :XCOM_SCHEMA.commit_attempts(text[], text[], text[], integer[], integer[], bigint[], text[], text[],
   timestamptz[], integer[], text[], bigint[], bigint[], text[], text[], bytea[], text[]);
 
--- sql/000003_task_instance_ownership.sql explains this function; only keep_until is new.
+-- sql/000003_task_instance_ownership.sql explains this function. New: each entry's keep_until, and `superseded` per
+-- attempt (group commit gives each caller its own count).
 create function :XCOM_SCHEMA.commit_attempts(
   a_dag_ids text[], a_run_ids text[], a_task_ids text[], a_map_indexes integer[], a_attempts integer[],
   a_fences bigint[], a_temporal_run_ids text[], a_activity_types text[], a_logical_dates timestamptz[],
   e_attempts integer[], e_keys text[], e_size_bytes bigint[], e_stored_bytes bigint[], e_digests text[],
   e_encodings text[], e_inline_values bytea[], e_object_keys text[], e_keep_until timestamptz[],
-  out won boolean[], out written boolean[], out superseded integer, out notified integer
+  out won boolean[], out written boolean[], out superseded integer[], out notified integer
 ) language plpgsql volatile set enable_seqscan = off as $$
 declare
   won_attempts integer[];
@@ -89,8 +90,8 @@ begin
      where a.ord = any(won_attempts)
        and d.dag_id = a.dag_id and d.run_id = a.run_id and d.task_id = a.task_id and d.map_index = a.map_index
        and not exists (select 1 from unnest(e_attempts, e_keys) as k(grp, key) where k.grp = a.ord and k.key = d.key)
-    returning d.dag_id, d.run_id, d.task_id, d.map_index, d.key, d.attempt, d.fence, d.temporal_run_id, d.digest,
-              d.size_bytes, d.object_key
+    returning a.ord, d.dag_id, d.run_id, d.task_id, d.map_index, d.key, d.attempt, d.fence, d.temporal_run_id,
+              d.digest, d.size_bytes, d.object_key
   ),
   dropped_ledger as (
     insert into :XCOM_SCHEMA.ledger (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id,
@@ -125,7 +126,8 @@ begin
            case when winner then 'written' else 'fenced' end
       from e order by ord
   )
-  select coalesce((select array_agg(e.winner order by e.ord) from e), '{}'), (select count(*) from dropped)::integer,
+  select coalesce((select array_agg(e.winner order by e.ord) from e), '{}'),
+         (select array_agg((select count(*) from dropped d where d.ord = a.ord)::integer order by a.ord) from a),
          (select n from woken), (select array_agg(a.ord = any(won_attempts) order by a.ord) from a)
     into written, superseded, notified, won;
 end

@@ -35,8 +35,8 @@ export interface CommitOutcome {
   won: boolean[];
   /** Per entry, attempts in order: whether it became the visible value. */
   written: boolean[];
-  /** Keys removed because the winning owner did not write them. */
-  superseded: number;
+  /** Per attempt: keys removed because the winning owner did not write them. */
+  superseded: number[];
   /** Cross-DAG subscribers woken. */
   notified: number;
 }

@@ -20,6 +20,7 @@ import {
   type XComIdentity,
 } from './identity';
 import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from './limits';
+import { GroupCommitter } from './group-commit';
 import { mapLimited } from './map-limited';
 import { DEFAULT_OBJECT_GRACE_MS, ObjectSweeper, type SweepOptions, type SweepResult } from './object-sweeper';
 import { prepareEntry, type PlacedEntry } from './prepare-entry';
@@ -100,6 +101,8 @@ export class XComStore implements XComBackend, RetentionBackend {
   readonly #objectGraceMs: number;
   readonly #defaultRetention: Retention;
   readonly #retention: RetentionOperations;
+  /** Concurrent attempt commits of this process share statements (group commit). */
+  readonly #committer: GroupCommitter;
   #closed = false;
 
   constructor(options: XComStoreOptions) {
@@ -116,6 +119,12 @@ export class XComStore implements XComBackend, RetentionBackend {
     this.#objectGraceMs = options.objectGraceMs ?? DEFAULT_OBJECT_GRACE_MS;
     this.#defaultRetention = options.defaultRetention ?? 'run';
     this.#retention = new RetentionOperations(this.engine, this.#quoted);
+    this.#committer = new GroupCommitter(async (groups) => {
+      const [outcome] = await this.engine.query<CommitOutcome>(this.#commitSql, commitParams(groups), {
+        prepareAs: `xcom_commit_${this.schema}`,
+      });
+      return outcome!;
+    });
     assertRetention('XComStore defaultRetention', this.#defaultRetention);
   }
 
@@ -168,13 +177,11 @@ export class XComStore implements XComBackend, RetentionBackend {
       commit,
       instance,
     );
-    const [outcome] = await this.#withObjects(placed, () =>
-      this.engine.query<CommitOutcome>(this.#commitSql, commitParams([group]), { prepareAs: `xcom_commit_${this.schema}` }),
-    );
+    const outcome = await this.#withObjects(placed, () => this.#committer.submit(group));
     return {
-      won: outcome!.won[0]!,
-      entries: placed.map(({ entry }, i) => setResult(entry, outcome!.written[i]!)),
-      superseded: outcome!.superseded,
+      won: outcome.won,
+      entries: placed.map(({ entry }, i) => setResult(entry, outcome.written[i]!)),
+      superseded: outcome.superseded,
     };
   }
 

@@ -215,5 +215,23 @@ export function describeRetentionConformance(ctx: () => ConformanceContext): voi
       expect((await store.compressInline({ minBytes: 16 * 1024, dagIds: [dagId] })).moved).toBe(0);
       await expectCollectedAndReadable(store, dagId);
     });
+
+    test('runs created in one transaction without a logical date page and keep-latest correctly (microsecond ties)', async () => {
+      const { store } = ctx();
+      const dagId = dagOf('ties');
+      const runIds = Array.from({ length: 5 }, (_, i) => `tie_${i}`);
+      // One statement: every run row gets the same created_at, to the microsecond.
+      await store.commit(runIds.map((runId) => ({ dagId, runId, taskId: 't', key: 'k', value: runId, attempt: 0 })));
+      const seen: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = await store.listRuns({ dagId, limit: 2, after });
+        seen.push(...page.runs.map((r) => r.runId));
+        after = page.next;
+      } while (after);
+      expect(seen).toEqual([...runIds].reverse());
+      expect(await store.keepLatestRuns({ dagId, keep: 2 })).toMatchObject({ runs: 3 });
+      expect((await store.listRuns({ dagId })).runs.map((r) => r.runId)).toEqual(['tie_4', 'tie_3']);
+    });
   });
 }

@@ -11,7 +11,8 @@ interface RunRow {
   run_id: string;
   logical_date: Date | null;
   created_at: Date;
-  at: Date;
+  /** The run's date as Postgres text: microseconds, which a JS Date would round away. */
+  at: string;
   entries: number;
   bytes: number;
 }
@@ -44,7 +45,7 @@ export async function listRuns(engine: SqlEngine, schema: string, options: ListR
   }
   const order = options.dagId !== undefined ? `${RUN_DATE} desc, r.run_id desc` : `${RUN_DATE} desc, r.dag_id desc, r.run_id desc`;
   const rows = await engine.query<RunRow>(
-    `select r.dag_id, r.run_id, r.logical_date, r.created_at, ${RUN_DATE} as at,
+    `select r.dag_id, r.run_id, r.logical_date, r.created_at, ${RUN_DATE}::text as at,
             s.entries, s.bytes
        from ${schema}.dag_runs r
        cross join lateral (select count(*)::int as entries, coalesce(sum(e.stored_bytes), 0)::int8 as bytes
@@ -68,7 +69,7 @@ export async function listRuns(engine: SqlEngine, schema: string, options: ListR
 }
 
 function encodeCursor(row: RunRow): string {
-  return Buffer.from(JSON.stringify([new Date(row.at).toISOString(), row.dag_id, row.run_id])).toString('base64url');
+  return Buffer.from(JSON.stringify([row.at, row.dag_id, row.run_id])).toString('base64url');
 }
 
 function decodeCursor(cursor: string): [string, string, string] {

@@ -49,8 +49,9 @@ export class RetentionOperations {
       throw new XComIdentityError('keep', `keepLatestRuns: keep must be an integer >= 0, got ${options.keep}`);
     }
     // The newest run that is not kept; everything at or before it (in the same order) goes.
-    const [boundary] = await this.engine.query<{ at: Date; run_id: string }>(
-      `select ${RUN_DATE} as at, r.run_id from ${this.schema}.dag_runs r where r.dag_id = $1
+    // The date as text: a JS Date would round Postgres' microseconds away and misplace the boundary.
+    const [boundary] = await this.engine.query<{ at: string; run_id: string }>(
+      `select ${RUN_DATE}::text as at, r.run_id from ${this.schema}.dag_runs r where r.dag_id = $1
         order by ${RUN_DATE} desc, r.run_id desc offset $2 limit 1`,
       [options.dagId, options.keep],
     );
