@@ -1,7 +1,7 @@
 import { SimplePlugin } from '@temporalio/plugin';
 import type { Worker, WorkerOptions } from '@temporalio/worker';
-import { createCleanupActivities } from '../activities/xcom-cleanup-activities';
-import { createXComActivities } from '../activities/xcom-activities';
+import { createCleanupActivities } from './worker/activities/xcom-cleanup-activities';
+import { createXComActivities } from './worker/activities/xcom-activities';
 import { XComActivityInboundInterceptor } from './worker/activity-interceptor';
 import { runWithObjectSweeps } from './worker/object-sweep-loop';
 import { runWithOutboxDelivery } from './worker/outbox-delivery';

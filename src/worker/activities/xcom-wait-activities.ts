@@ -1,14 +1,14 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import type { FoundXCom, SubscribeRequest, SubscribeResult, XComWaitActivities } from '../src/common/xcom-wait';
-import { entryRef, type XComRef } from '../src/common/xcom-ref';
-import type { XComBackend } from '../src/store/backend';
-import type { XComEntryMeta } from '../src/store/types';
-import { SubscriptionStore } from '../src/subscriptions/subscription-store';
-import { resolveWaitTarget } from '../src/subscriptions/wait-target';
-import { refifyingBackend } from '../src/worker/refifying-backend';
-import type { XComRuntime } from '../src/worker/runtime';
-import { toApplicationFailure } from '../src/worker/to-application-failure';
+import type { FoundXCom, SubscribeRequest, SubscribeResult, XComWaitActivities } from '../../common/xcom-wait';
+import { entryRef, type XComRef } from '../../common/xcom-ref';
+import type { XComBackend } from '../../store/backend';
+import type { XComEntryMeta } from '../../store/types';
+import { SubscriptionStore } from '../../subscriptions/subscription-store';
+import { resolveWaitTarget } from '../../subscriptions/wait-target';
+import { refifyingBackend } from '../refifying-backend';
+import type { XComRuntime } from '../runtime';
+import { toApplicationFailure } from '../to-application-failure';
 
 /** A subscription outlives its waiter's timeout by this much before the delivery loop cancels it. */
 const EXPIRY_GRACE_MS = 60_000;

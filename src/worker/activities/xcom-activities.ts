@@ -1,13 +1,13 @@
-import type { RunnerRecordRequest, WorkflowPullRequest, XComActivities } from '../src/common/xcom-activities';
-import type { ItemSource } from '../src/common/arg-refs';
-import { entryRef, type XComRef } from '../src/common/xcom-ref';
-import { RETURN_VALUE_KEY } from '../src/store/identity';
-import { itemSourceLength } from '../src/worker/resolve-items';
-import { toApplicationFailure } from '../src/worker/to-application-failure';
-import { pullXCom } from '../src/pull';
-import { loadRef } from '../src/worker/resolve-refs';
-import { refifyingBackend } from '../src/worker/refifying-backend';
-import type { XComRuntime } from '../src/worker/runtime';
+import type { RunnerRecordRequest, WorkflowPullRequest, XComActivities } from '../../common/xcom-activities';
+import type { ItemSource } from '../../common/arg-refs';
+import { entryRef, type XComRef } from '../../common/xcom-ref';
+import { RETURN_VALUE_KEY } from '../../store/identity';
+import { itemSourceLength } from '../resolve-items';
+import { toApplicationFailure } from '../to-application-failure';
+import { pullXCom } from '../../pull';
+import { loadRef } from '../resolve-refs';
+import { refifyingBackend } from '../refifying-backend';
+import type { XComRuntime } from '../runtime';
 import { createXComWaitActivities } from './xcom-wait-activities';
 
 /** The activities the plugin registers; workflow code calls them as local activities (see `temporal-xcom/workflow`). */

@@ -1,8 +1,8 @@
-import type { CleanupActivities, CleanupStepReport } from '../src/common/cleanup-plan';
-import type { RetentionResult } from '../src/store/retention/types';
-import { heartbeating, retentionOf, sweepHeartbeating } from '../src/worker/retention-in-activity';
-import type { XComRuntime } from '../src/worker/runtime';
-import { toApplicationFailure } from '../src/worker/to-application-failure';
+import type { CleanupActivities, CleanupStepReport } from '../../common/cleanup-plan';
+import type { RetentionResult } from '../../store/retention/types';
+import { heartbeating, retentionOf, sweepHeartbeating } from '../retention-in-activity';
+import type { XComRuntime } from '../runtime';
+import { toApplicationFailure } from '../to-application-failure';
 
 /** The steps of `xcomCleanup` (the workflow a cleanup schedule runs): each heartbeats as its batches commit. */
 export function createCleanupActivities(runtime: XComRuntime): CleanupActivities {
