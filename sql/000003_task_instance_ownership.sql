@@ -77,6 +77,9 @@ alter table :XCOM_SCHEMA.ledger drop constraint ledger_outcome_check;
 alter table :XCOM_SCHEMA.ledger add constraint ledger_outcome_check
   check (outcome in ('written', 'fenced', 'superseded', 'deleted', 'discarded'));
 
+-- An entry's own retention, written by the commit (its meaning and indexes: sql/000004_retention.sql).
+alter table :XCOM_SCHEMA.entries add column keep_until timestamptz;
+
 -- THE COMMIT OF AN ATTEMPT
 --
 -- One call per commit: one round trip, one transaction. It takes arrays (one element per attempt, then one per entry)
@@ -95,13 +98,14 @@ alter table :XCOM_SCHEMA.ledger add constraint ledger_outcome_check
 -- small would otherwise hash-join the attempts with a sequential scan of `entries` for as long as the session lives.
 --
 -- Attempts: a_* arrays, one element per attempt; they must name distinct instances. Entries: e_* arrays, one per
--- entry, e_attempts giving its attempt's 1-based position.
+-- entry, e_attempts giving its attempt's 1-based position. Out: per attempt whether it won and how many keys it
+-- superseded (group commit gives each caller its own), per entry whether it was written.
 create function :XCOM_SCHEMA.commit_attempts(
   a_dag_ids text[], a_run_ids text[], a_task_ids text[], a_map_indexes integer[], a_attempts integer[],
   a_fences bigint[], a_temporal_run_ids text[], a_activity_types text[], a_logical_dates timestamptz[],
   e_attempts integer[], e_keys text[], e_size_bytes bigint[], e_stored_bytes bigint[], e_digests text[],
-  e_encodings text[], e_inline_values bytea[], e_object_keys text[],
-  out won boolean[], out written boolean[], out superseded integer, out notified integer
+  e_encodings text[], e_inline_values bytea[], e_object_keys text[], e_keep_until timestamptz[],
+  out won boolean[], out written boolean[], out superseded integer[], out notified integer
 ) language plpgsql volatile set enable_seqscan = off as $$
 declare
   won_attempts integer[];
@@ -145,11 +149,12 @@ begin
   ),
   e as (
     select x.ord, a.dag_id, a.run_id, a.task_id, a.map_index, x.key, a.attempt, a.fence, a.temporal_run_id,
-           x.size_bytes, x.stored_bytes, x.digest, x.encoding, x.inline_value, x.object_key, a.logical_date,
-           a.activity_type, a.ord = any(won_attempts) as winner
+           x.size_bytes, x.stored_bytes, x.digest, x.encoding, x.inline_value, x.object_key, x.keep_until,
+           a.logical_date, a.activity_type, a.ord = any(won_attempts) as winner
       from unnest(e_attempts, e_keys, e_size_bytes, e_stored_bytes, e_digests, e_encodings, e_inline_values,
-                  e_object_keys)
-             with ordinality as x(grp, key, size_bytes, stored_bytes, digest, encoding, inline_value, object_key, ord)
+                  e_object_keys, e_keep_until)
+             with ordinality as x(grp, key, size_bytes, stored_bytes, digest, encoding, inline_value, object_key,
+                                  keep_until, ord)
       join a on a.ord = x.grp
   ),
   dropped as (
@@ -158,8 +163,8 @@ begin
      where a.ord = any(won_attempts)
        and d.dag_id = a.dag_id and d.run_id = a.run_id and d.task_id = a.task_id and d.map_index = a.map_index
        and not exists (select 1 from unnest(e_attempts, e_keys) as k(grp, key) where k.grp = a.ord and k.key = d.key)
-    returning d.dag_id, d.run_id, d.task_id, d.map_index, d.key, d.attempt, d.fence, d.temporal_run_id, d.digest,
-              d.size_bytes, d.object_key
+    returning a.ord, d.dag_id, d.run_id, d.task_id, d.map_index, d.key, d.attempt, d.fence, d.temporal_run_id,
+              d.digest, d.size_bytes, d.object_key
   ),
   dropped_ledger as (
     insert into :XCOM_SCHEMA.ledger (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id,
@@ -170,15 +175,15 @@ begin
   ),
   upserted as (
     insert into :XCOM_SCHEMA.entries as t (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id,
-      activity_type, size_bytes, stored_bytes, digest, encoding, inline_value, object_key)
+      activity_type, size_bytes, stored_bytes, digest, encoding, inline_value, object_key, keep_until)
     select dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, activity_type, size_bytes,
-           stored_bytes, digest, encoding, inline_value, object_key
+           stored_bytes, digest, encoding, inline_value, object_key, keep_until
       from e where winner
     on conflict (dag_id, run_id, task_id, map_index, key) do update set
       attempt = excluded.attempt, fence = excluded.fence, temporal_run_id = excluded.temporal_run_id,
       activity_type = excluded.activity_type, size_bytes = excluded.size_bytes, stored_bytes = excluded.stored_bytes,
       digest = excluded.digest, encoding = excluded.encoding, inline_value = excluded.inline_value,
-      object_key = excluded.object_key, updated_at = now()
+      object_key = excluded.object_key, keep_until = excluded.keep_until, updated_at = now()
     returning 1
   ),
   -- Cross-DAG waits: an outbox row for every subscription watching what was written (sql/000002_subscriptions.sql).
@@ -195,7 +200,8 @@ begin
            case when winner then 'written' else 'fenced' end
       from e order by ord
   )
-  select coalesce((select array_agg(e.winner order by e.ord) from e), '{}'), (select count(*) from dropped)::integer,
+  select coalesce((select array_agg(e.winner order by e.ord) from e), '{}'),
+         (select array_agg((select count(*) from dropped d where d.ord = a.ord)::integer order by a.ord) from a),
          (select n from woken), (select array_agg(a.ord = any(won_attempts) order by a.ord) from a)
     into written, superseded, notified, won;
 end
