@@ -12,6 +12,7 @@ import { S3ObjectStore } from '../../src/objects/s3-object-store';
 import { createTestDatabase } from './test-database';
 import type { StoreConfig } from '../../src/config/store-config';
 import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from '../../src/store/limits';
+import { XComStore } from '../../src/store/xcom-store';
 
 /** Something a test opened and must release in afterAll. */
 export interface Opened<T> {
@@ -80,4 +81,12 @@ function testS3Options() {
     forcePathStyle: true,
     credentials: { accessKeyId: requiredEnv('S3_ACCESS_KEY_ID'), secretAccessKey: requiredEnv('S3_SECRET_ACCESS_KEY') },
   };
+}
+
+/** A store on a Postgres test database and MinIO: for tests that need concurrent sessions. */
+export async function openServerStore(): Promise<Opened<XComStore>> {
+  const engine = await openEngine('postgres');
+  const objects = await openObjectStore('minio');
+  const store = new XComStore({ engine: engine.value, objectStore: objects.value });
+  return { value: store, release: async () => (await objects.release(), await engine.release()) };
 }

@@ -2,30 +2,23 @@
 // cannot produce. Each race is forced by holding one commit's transaction open and waiting, in pg_stat_activity,
 // until the other commit is blocked on its lock.
 import { createValueCodec } from '../../src/codec/value-codec';
-import type { SqlEngine } from '../../src/engines/sql-engine';
 import { quoteSchema } from '../../src/migrations/schema-name';
-import type { ObjectStore } from '../../src/objects/object-store';
 import { commitParams, commitStatement, attemptGroup } from '../../src/store/commit-statement';
 import { resolveIdentity } from '../../src/store/identity';
 import { prepareEntry } from '../../src/store/prepare-entry';
-import { XComStore } from '../../src/store/xcom-store';
+import type { XComStore } from '../../src/store/xcom-store';
 import { gate } from '../helpers/gated-object-store';
-import { openEngine, openObjectStore, uniqueRunId, type Opened } from '../helpers/store-fixtures';
+import { openServerStore, uniqueRunId, type Opened } from '../helpers/store-fixtures';
 import { waitForLockWait } from './conformance-objects';
 import { attemptOf } from './conformance-ownership';
 
-let engine: Opened<SqlEngine>;
-let objects: Opened<ObjectStore>;
+let opened: Opened<XComStore>;
 let store: XComStore;
 beforeAll(async () => {
-  engine = await openEngine('postgres');
-  objects = await openObjectStore('minio');
-  store = new XComStore({ engine: engine.value, objectStore: objects.value });
+  opened = await openServerStore();
+  store = opened.value;
 });
-afterAll(async () => {
-  await objects.release();
-  await engine.release();
-});
+afterAll(async () => opened.release());
 
 /** Runs attempt `attempt` (fence 1000 × attempt) of `runId`'s task inside a transaction held open until `hold` opens. */
 async function heldCommit(runId: string, attempt: number, values: Record<string, unknown>, hold: ReturnType<typeof gate>) {
@@ -37,7 +30,7 @@ async function heldCommit(runId: string, attempt: number, values: Record<string,
       return (await prepareEntry(identity, value, codec, limits)).entry;
     }),
   );
-  return engine.value.transaction(async (tx) => {
+  return store.engine.transaction(async (tx) => {
     const params = commitParams([attemptGroup(entries, { attempt, fence: 1_000 * attempt })]);
     const [outcome] = await tx.query<{ won: boolean[] }>(commitStatement(quoteSchema(store.schema)), params);
     await hold.arrive();
@@ -57,7 +50,7 @@ describe('task-instance ownership under concurrent commits (Postgres server)', (
     const first = heldCommit(runId, 1, { return_value: 1, extra: 'attempt 1 only' }, hold);
     await hold.reached; // attempt 1 has claimed the instance and written its keys, uncommitted
     const retry = store.commitAttempt(attemptOf(runId, 2, { return_value: 2 }));
-    await waitForLockWait(engine.value, 'commit_attempts').finally(() => hold.open());
+    await waitForLockWait(store.engine, 'commit_attempts').finally(() => hold.open());
     expect(await first).toBe(true);
     expect(await retry).toMatchObject({ won: true, superseded: 1 });
     expect(await keysOf(runId)).toEqual({ return_value: [2, 2] });
@@ -69,7 +62,7 @@ describe('task-instance ownership under concurrent commits (Postgres server)', (
     const newer = heldCommit(runId, 2, { return_value: 2 }, hold);
     await hold.reached;
     const zombie = store.commitAttempt(attemptOf(runId, 1, { return_value: 1, extra: 'zombie only' }));
-    await waitForLockWait(engine.value, 'commit_attempts').finally(() => hold.open());
+    await waitForLockWait(store.engine, 'commit_attempts').finally(() => hold.open());
     expect(await newer).toBe(true);
     expect(await zombie).toMatchObject({ won: false, superseded: 0 });
     expect(await keysOf(runId)).toEqual({ return_value: [2, 2] });
@@ -84,7 +77,7 @@ describe('task-instance ownership under concurrent commits (Postgres server)', (
     expect(results[19]!.won).toBe(true);
     const expected = Object.fromEntries(Object.entries(keysFor(20)).map(([k, v]) => [k, [v, 20]]));
     expect(await keysOf(runId)).toEqual(expected);
-    const [owner] = await engine.value.query<{ attempt: number; key_count: number }>(
+    const [owner] = await store.engine.query<{ attempt: number; key_count: number }>(
       `select attempt, key_count from ${quoteSchema(store.schema)}.task_instances where run_id = $1`,
       [runId],
     );

@@ -1,22 +1,15 @@
 // A purge and a DAG committing at the same time on a Postgres server: the purge's batches lock and delete old runs
 // while commits to other runs go on; nothing of those runs is lost.
-import type { SqlEngine } from '../../src/engines/sql-engine';
-import type { ObjectStore } from '../../src/objects/object-store';
-import { XComStore } from '../../src/store/xcom-store';
-import { openEngine, openObjectStore, uniqueRunId, type Opened } from '../helpers/store-fixtures';
+import type { XComStore } from '../../src/store/xcom-store';
+import { openServerStore, uniqueRunId, type Opened } from '../helpers/store-fixtures';
 
-let engine: Opened<SqlEngine>;
-let objects: Opened<ObjectStore>;
+let opened: Opened<XComStore>;
 let store: XComStore;
 beforeAll(async () => {
-  engine = await openEngine('postgres');
-  objects = await openObjectStore('minio');
-  store = new XComStore({ engine: engine.value, objectStore: objects.value });
+  opened = await openServerStore();
+  store = opened.value;
 });
-afterAll(async () => {
-  await objects.release();
-  await engine.release();
-});
+afterAll(async () => opened.release());
 
 const DAY = 86_400_000;
 const DAG = 'purge_race';
