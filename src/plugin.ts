@@ -1,8 +1,9 @@
 import { SimplePlugin } from '@temporalio/plugin';
-import type { Worker, WorkerOptions } from '@temporalio/worker';
+import type { BundleOptions, Worker, WorkerOptions } from '@temporalio/worker';
 import { createCleanupActivities } from './worker/activities/xcom-cleanup-activities';
 import { createXComActivities } from './worker/activities/xcom-activities';
 import { XComActivityInboundInterceptor } from './worker/activity-interceptor';
+import { withNodeEntryCheck } from './worker/node-entry-check';
 import { runWithObjectSweeps } from './worker/object-sweep-loop';
 import { runWithOutboxDelivery } from './worker/outbox-delivery';
 import { XComRuntime, type XComRuntimeOptions } from './worker/runtime';
@@ -42,6 +43,10 @@ export class XComPlugin extends SimplePlugin {
       this.runtime.historyThresholdBytes = Math.min(this.runtime.historyThresholdBytes, Math.floor(external * 0.75));
     }
     return super.configureWorker(options);
+  }
+
+  override configureBundler(options: BundleOptions): BundleOptions {
+    return withNodeEntryCheck(super.configureBundler(options));
   }
 
   override runWorker(worker: Worker, next: (w: Worker) => Promise<void>): Promise<void> {
