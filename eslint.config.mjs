@@ -1,6 +1,31 @@
 // Lint with type information: floating promises and misused promises are the bugs that matter in a worker.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+
+// Sandbox code (src/workflow, src/common, src/dag) is bundled into workflows: it may import @temporalio/workflow
+// (and types), never Node's modules, Node-only packages or the Node side of this library.
+const nodeSideFolders = '(worker|store|engines|objects|client|cli|config|subscriptions|codec|pull|migrations)(/|$)|(plugin|index)$';
+/** `up` is the way from the file's folder to src/: '../' for src/workflow, src/common, src/dag; '../../' below. */
+const sandboxImports = (up) => [
+  ...nodeOnlyImports,
+  {
+    regex: `^${up.replaceAll('.', '\\.')}(${nodeSideFolders})`,
+    allowTypeImports: true,
+    message: 'Sandbox code cannot import the Node side of the library (types only).',
+  },
+];
+const nodeOnlyImports = [
+  {
+    group: ['node:*', ...builtinModules.flatMap((name) => [name, `${name}/*`])],
+    message: 'Node modules cannot run in the workflow sandbox: move this to src/worker (or an activity).',
+  },
+  {
+    group: ['pg', 'pg-*', '@aws-sdk/*', '@electric-sql/*', 'commander', 'yaml', '@temporalio/worker', '@temporalio/client', '@temporalio/activity', '@temporalio/plugin', '@temporalio/core-bridge'],
+    message: 'A Node-only package cannot run in the workflow sandbox: sandbox code imports @temporalio/workflow only.',
+  },
+];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'src/migrations/generated.ts'] },
@@ -24,6 +49,33 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       'no-control-regex': 'off',
     },
+  },
+  {
+    // The library itself: no unsafe any, no import cycles.
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })] },
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'error',
+      '@typescript-eslint/no-unsafe-assignment': 'error',
+      '@typescript-eslint/no-unsafe-argument': 'error',
+      '@typescript-eslint/no-unsafe-return': 'error',
+      '@typescript-eslint/no-unsafe-call': 'error',
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    // Owned by the store work in progress: its one unsafe return is theirs to type.
+    files: ['src/store/filter-sql.ts'],
+    rules: { '@typescript-eslint/no-unsafe-return': 'off' },
+  },
+  {
+    files: ['src/workflow/*.ts', 'src/common/*.ts', 'src/dag/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: sandboxImports('../') }] },
+  },
+  {
+    files: ['src/workflow/*/**/*.ts', 'src/common/*/**/*.ts', 'src/dag/*/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: sandboxImports('../../') }] },
   },
   {
     files: ['**/*.js', '**/*.mjs'],

@@ -155,8 +155,8 @@ function hasType(value: unknown, type: ParamType): boolean {
 const PARAM_TYPES: readonly ParamType[] = ['string', 'number', 'integer', 'boolean', 'array', 'object', 'null'];
 
 function schemaProblemOf(schema: ParamSchema): string | undefined {
-  const types = schema.type === undefined ? [] : typeof schema.type === 'string' ? [schema.type] : schema.type;
-  const bad = Array.isArray(types) ? types.find((t) => !PARAM_TYPES.includes(t)) : schema.type;
+  const types: unknown = schema.type === undefined ? [] : typeof schema.type === 'string' ? [schema.type] : schema.type;
+  const bad: unknown = Array.isArray(types) ? (types as unknown[]).find((t) => !PARAM_TYPES.includes(t as ParamType)) : schema.type;
   if (bad !== undefined) return `type ${describe(bad)} is not one of ${PARAM_TYPES.join(', ')}`;
   if (schema.pattern !== undefined) {
     try {

@@ -229,7 +229,7 @@ function pullProblems(spec: DagSpec, known: ReadonlySet<string>): { unknown: str
     const pulls = task.options.pullsFrom;
     if (!Array.isArray(pulls) || pulls.length === 0) continue;
     const closure = upstreamClosure(spec, task.taskId);
-    for (const id of new Set(pulls)) {
+    for (const id of new Set(pulls as readonly string[])) {
       // A task may always read its own pushes (Airflow 3's default pull is the calling task).
       if (id === task.taskId) continue;
       if (!known.has(id)) unknown.push(`task ${quoteId(task.taskId)} pulls from task ${quoteId(id)}, which is not in this DAG`);

@@ -82,7 +82,7 @@ export function createPostgresEngine(options: PostgresEngineOptions): SqlEngine 
 const int8AsNumber = {
   getTypeParser(oid: number, format?: string) {
     if (oid === INT8_OID && format !== 'binary') return parseInt8;
-    return types.getTypeParser(oid, format as 'text');
+    return types.getTypeParser(oid, format as 'text') as (value: string) => unknown;
   },
 };
 

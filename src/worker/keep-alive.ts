@@ -26,7 +26,8 @@ export class KeepAlive {
   #lastBeatAt = performance.now();
 
   constructor(context: Context) {
-    const { heartbeatTimeoutMs, isLocal, heartbeatDetails } = context.info;
+    const { heartbeatTimeoutMs, isLocal } = context.info;
+    const heartbeatDetails: unknown = context.info.heartbeatDetails;
     this.#everyMs = Math.max(MIN_INTERVAL_MS, Math.floor((heartbeatTimeoutMs ?? 0) / BEATS_PER_TIMEOUT));
     if (!heartbeatTimeoutMs || isLocal) return;
     this.#details = heartbeatDetails;

@@ -17,8 +17,12 @@ export async function runWithOutboxDelivery(runtime: XComRuntime, worker: Worker
     namespace: worker.options.namespace,
     delivery: runtime.options.delivery,
     log: {
-      warn: (message, meta) => logger.warn(message, meta),
-      debug: (message, meta) => logger.debug(message, meta),
+      warn: (message, meta) => {
+        logger.warn(message, meta);
+      },
+      debug: (message, meta) => {
+        logger.debug(message, meta);
+      },
     },
   });
   loop.start();

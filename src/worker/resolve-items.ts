@@ -72,7 +72,7 @@ const sharedReads = new WeakMap<XComBackend, Map<string, SharedRead>>();
 
 function sharedList(store: XComBackend, ref: XComRef): Promise<readonly unknown[]> {
   let reads = sharedReads.get(store);
-  if (!reads) sharedReads.set(store, (reads = new Map()));
+  if (!reads) sharedReads.set(store, (reads = new Map<string, SharedRead>()));
   const key = `${formatIdentity(ref)}@${ref.digest}`;
   const hit = reads.get(key);
   if (hit && (hit.settledAt === undefined || Date.now() - hit.settledAt < SHARE_READ_MS)) return hit.list;

@@ -32,7 +32,7 @@ function outputEntries(result: unknown, taskId: string): [string, unknown][] {
     }
     return entries as [string, unknown][];
   }
-  const proto = typeof result === 'object' ? Object.getPrototypeOf(result) : undefined;
+  const proto: unknown = typeof result === 'object' ? Object.getPrototypeOf(result) : undefined;
   if (typeof result !== 'object' || result === null || Array.isArray(result) || (proto !== Object.prototype && proto !== null)) {
     throw new XComMultipleOutputsError(
       `task '${taskId}': returned output was type ${typeName(result)}, expected a plain object or Map for multipleOutputs`,
