@@ -1,7 +1,8 @@
 import { SimplePlugin } from '@temporalio/plugin';
-import type { BundleOptions, Worker, WorkerOptions } from '@temporalio/worker';
+import { Runtime, type BundleOptions, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { createCleanupActivities } from './worker/activities/xcom-cleanup-activities';
 import { createXComActivities } from './worker/activities/xcom-activities';
+import { setXComLogger } from './log/xcom-log';
 import { XComActivityInboundInterceptor } from './worker/activity-interceptor';
 import { withNodeEntryCheck } from './worker/node-entry-check';
 import { runWithObjectSweeps } from './worker/object-sweep-loop';
@@ -35,6 +36,8 @@ export class XComPlugin extends SimplePlugin {
   }
 
   override configureWorker(options: WorkerOptions): WorkerOptions {
+    // The library's own messages (the store it opened, degraded modes, lost connections) go to Temporal's logger.
+    setXComLogger(Runtime.instance().logger);
     // With Temporal's External Storage configured too, refs must take over before it would: a value is then
     // stored once (as an XCom) and never again as an external payload. Temporal measures its own encoding of the
     // value, which can differ a little from ours, hence the margin.

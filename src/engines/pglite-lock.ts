@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { XComStoreLockedError } from '../errors';
+import { xcomLog } from '../log/xcom-log';
 
 /**
  * PGlite has no inter-process lock: two processes opening one data directory corrupt it. This file guards a
@@ -85,12 +86,12 @@ export async function acquireStoreLock(dataDir: string, options: { sharing?: boo
     const holder = await readSettledLock(path);
     if (holder === undefined) continue; // removed between our create and our read: try again
     if (holder === 'unreadable') {
-      console.warn(`temporal-xcom: ${path} is not a readable lock (a holder died while writing it); taking it over`);
+      xcomLog().warn(`temporal-xcom: ${path} is not a readable lock (a holder died while writing it); taking it over`);
       takeOver(path, undefined);
       continue;
     }
     if (isHolderAlive(holder) !== false) throw lockedError(dir, holder);
-    console.warn(
+    xcomLog().warn(
       `temporal-xcom: taking over stale lock ${path}: pid ${holder.pid} on ${holder.hostname} ` +
         `(since ${holder.startedAt}) no longer runs`,
     );
@@ -211,7 +212,7 @@ function heldLock(dataDir: string, path: string, initial: StoreLockInfo): StoreL
       } catch (err) {
         // Never throw from here: it runs in 'exit' handlers and close(). A lock left behind is reported as stale.
         const { code, message } = err as NodeJS.ErrnoException;
-        if (code !== 'ENOENT') console.warn(`temporal-xcom: cannot remove the lock ${path}: ${message}`);
+        if (code !== 'ENOENT') xcomLog().warn(`temporal-xcom: cannot remove the lock ${path}: ${message}`);
       }
     },
   };

@@ -4,6 +4,7 @@ import { PGLiteSocketHandler, type PGLiteSocketHandlerOptions } from '@electric-
 import { XComConfigError } from '../errors';
 import type { SessionGate } from './pglite-session-gate';
 import { SocketSessionQueue } from './pglite-socket-queue';
+import { xcomLog } from '../log/xcom-log';
 
 export interface SharedSocket {
   readonly host: string;
@@ -70,7 +71,7 @@ function listen(server: Server, { host, port }: { host: string; port: number }):
       server.off('error', onError);
       // A later failure must not crash the process through an unhandled 'error' event.
       const where = `${host}:${(server.address() as AddressInfo).port}`;
-      server.on('error', (err) => console.warn(`temporal-xcom: embedded store socket ${where}: ${err.message}`));
+      server.on('error', (err) => xcomLog().warn(`temporal-xcom: embedded store socket ${where}: ${err.message}`));
       resolve();
     });
   });

@@ -2,6 +2,7 @@ import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import { XComConfigError } from '../errors';
 import { PgListener } from './pg-listener';
 import type { QueryOptions, SqlEngine, SqlExecutor } from './sql-engine';
+import { xcomLog } from '../log/xcom-log';
 
 export interface PostgresEngineOptions {
   /** A pool you own: used as is, never ended by the engine. Give this or `connectionString`, not both. */
@@ -35,7 +36,7 @@ export function createPostgresEngine(options: PostgresEngineOptions): SqlEngine 
   const pool = options.pool ?? new Pool(ownedPoolConfig(options.connectionString!, options.max, prepared));
   if (ownsPool) {
     // An idle client's connection dying must not crash the process; the next query reconnects.
-    pool.on('error', (err) => console.warn(`temporal-xcom: idle Postgres connection failed: ${err.message}`));
+    pool.on('error', (err) => xcomLog().warn(`temporal-xcom: idle Postgres connection failed: ${err.message}`));
   }
   let closed = false;
   // LISTEN needs a session of its own: one dedicated connection, made on first use, shared by every listener.

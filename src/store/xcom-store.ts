@@ -2,6 +2,7 @@ import { createValueCodec, type ValueCodec } from '../codec/value-codec';
 import type { SqlEngine } from '../engines/sql-engine';
 import { XComIdentityError, XComIntegrityError, XComObjectNotFoundError } from '../errors';
 import { DEFAULT_SCHEMA, quoteSchema } from '../migrations/schema-name';
+import { DirectoryObjectStore } from '../objects/directory-object-store';
 import type { ObjectStore } from '../objects/object-store';
 import type { XComBackend } from './backend';
 import { attemptGroup, commitParams, commitStatement, type CommitOutcome, type PreparedEntry } from './commit-statement';
@@ -377,9 +378,16 @@ export class XComStore implements XComBackend, RetentionBackend {
       return await this.objectStore.get(meta.objectKey!);
     } catch (err) {
       if (err instanceof XComObjectNotFoundError) {
+        // Rows in a server and objects in a local directory: the likely cause is configuration, not corruption.
+        const hint =
+          this.engine.kind === 'postgres' && this.objectStore instanceof DirectoryObjectStore
+            ? `. Rows are in a Postgres server but objects in a local directory: a process with another working ` +
+              `directory or XCOM_DATA_DIR wrote it elsewhere. Give every process one object store (S3_BUCKET / ` +
+              `S3_ENDPOINT, or a shared XCOM_DATA_DIR)`
+            : '';
         throw new XComIntegrityError(
           `XCom ${formatIdentity(meta)} points at object '${meta.objectKey}', which is missing from ` +
-            `${this.objectStore.description}`,
+            `${this.objectStore.description}${hint}`,
           { cause: err },
         );
       }

@@ -1,5 +1,7 @@
 import { openXComStore } from '../config/open-store';
+import { describeStore } from '../config/describe-store';
 import { storeConfigFromEnv, type StoreConfig } from '../config/store-config';
+import { xcomLog } from '../log/xcom-log';
 import type { DagDefinition } from '../dag/define-dag';
 import type { XComBackend } from '../store/backend';
 import type { DeliveryOptions } from '../subscriptions/delivery-loop';
@@ -64,16 +66,23 @@ export class XComRuntime {
   store(): Promise<XComBackend> {
     if (!this.#store) {
       const given = this.options.store;
-      this.#store = isBackend(given)
-        ? Promise.resolve(given)
-        : openXComStore(given ?? storeConfigFromEnv(), {
-            migrate: this.options.migrate ?? true,
-            shareEmbedded: this.options.shareEmbedded ?? true,
-          });
+      this.#store = isBackend(given) ? Promise.resolve(given) : this.#open(given ?? storeConfigFromEnv());
       // A failed open is retried on next use rather than cached forever.
       this.#store.catch(() => (this.#store = undefined));
     }
     return this.#store;
+  }
+
+  /** Opens a configured store and says, once, where it keeps things and what is degraded. */
+  async #open(config: StoreConfig): Promise<XComBackend> {
+    const store = await openXComStore(config, {
+      migrate: this.options.migrate ?? true,
+      shareEmbedded: this.options.shareEmbedded ?? true,
+    });
+    const { summary, degraded } = describeStore(config);
+    xcomLog().info(`${summary}; engine ${store.engine.description}`);
+    if (degraded) xcomLog().warn(degraded);
+    return store;
   }
 
   /** Wraps a worker's run: the store stays open while any worker of this plugin runs. */

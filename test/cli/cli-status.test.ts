@@ -37,6 +37,15 @@ describe('xcom status against S3 and a large store (built binary)', () => {
     expect(status.stdout).toMatch(/object store +s3:\/\/.* reachable/);
   });
 
+  test('rows in a server with objects in a local directory: status says so (a configuration warning, exit 0)', async () => {
+    const local = await runCli(['status'], { DATABASE_URL: db.url, XCOM_DATA_DIR: dataDir });
+    expect(local.status).toBe(0);
+    expect(local.stdout).toMatch(/^warning +rows are in a Postgres server but large values go to a local directory .*S3_BUCKET/m);
+    const json = JSON.parse((await runCli(['status', '--json'], { DATABASE_URL: db.url, XCOM_DATA_DIR: dataDir })).stdout);
+    expect(json.warning).toMatch(/local directory/);
+    expect((await runCli(['status'], s3Env)).stdout).not.toMatch(/^warning/m);
+  });
+
   test('a missing bucket or wrong credentials: the status is printed, and the exit status is 1', async () => {
     const missing = await runCli(['status'], { ...s3Env, S3_BUCKET: `missing-${randomBytes(4).toString('hex')}` });
     expect(missing.status).toBe(1);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeStore } from '../../config/describe-store';
 import { schemaStatus } from '../../migrations/migrate';
 import { durationArg } from '../cli-options';
 import type { CliIo } from '../cli-io';
@@ -38,6 +39,7 @@ export function registerStatus(program: Command, io: CliIo): void {
           entries: counts.entries.value,
           objects: counts.objects.value,
           estimated: (['runs', 'entries', 'objects'] as const).filter((name) => counts[name].estimated),
+          warning: describeStore(config).degraded,
         };
         output.document(status, () => [
           `engine        ${status.engine}`,
@@ -47,6 +49,7 @@ export function registerStatus(program: Command, io: CliIo): void {
           `dag runs      ${shown(counts.runs)}`,
           `entries       ${shown(counts.entries)} (${shown(counts.objects)} in the object store)`,
           ...(status.estimated.length ? ['(~ marks an estimate from table statistics; --exact counts every row)'] : []),
+          ...(status.warning ? [`warning       ${status.warning.replace(/^temporal-xcom: /, '')}`] : []),
         ]);
         if (!check.ok) throw new Error(`the object store ${status.objectStore} is not usable: ${check.error}`);
       }),
