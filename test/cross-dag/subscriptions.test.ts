@@ -18,19 +18,31 @@ const write = (runId: string, overrides: Partial<XComWrite> = {}): XComWrite => 
   ...overrides,
 });
 
-interface Pending {
+/** A gate a test opens when it wants a held transaction to commit; `reached` resolves once one is held there. */
+interface Gate {
+  readonly reached: Promise<void>;
   release(): void;
+  /** Called by the holding engine: marks the gate reached and waits for `release`. */
+  hold(): Promise<void>;
 }
 
-/** A gate a test opens when it wants a held transaction to commit. */
-function gate(): Pending & { wait: Promise<void> } {
+function gate(): Gate {
   let release!: () => void;
-  const wait = new Promise<void>((resolve) => (release = resolve));
-  return { release, wait };
+  let arrived!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const reached = new Promise<void>((resolve) => (arrived = resolve));
+  return {
+    reached,
+    release,
+    hold: () => {
+      arrived();
+      return released;
+    },
+  };
 }
 
-/** The same engine, but transactions wait for `hold` before they commit. */
-function holdingTransactions(engine: SqlEngine, hold: Promise<void>): SqlEngine {
+/** The same engine, but transactions wait at `held` before they commit. */
+function holdingTransactions(engine: SqlEngine, held: Gate): SqlEngine {
   return {
     ...engine,
     query: (sql, params) => engine.query(sql, params),
@@ -38,21 +50,21 @@ function holdingTransactions(engine: SqlEngine, hold: Promise<void>): SqlEngine 
     transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>) =>
       engine.transaction(async (tx) => {
         const result = await fn(tx);
-        await hold;
+        await held.hold();
         return result;
       }),
     close: () => Promise.resolve(),
   };
 }
 
-/** The same engine, but every statement runs in a transaction that waits for `hold` before it commits. */
-function holdingStatements(engine: SqlEngine, hold: Promise<void>): SqlEngine {
+/** The same engine, but every statement runs in a transaction that waits at `held` before it commits. */
+function holdingStatements(engine: SqlEngine, held: Gate): SqlEngine {
   return {
-    ...holdingTransactions(engine, hold),
+    ...holdingTransactions(engine, held),
     query: <R>(sql: string, params?: readonly unknown[]) =>
       engine.transaction(async (tx) => {
         const rows = await tx.query<R>(sql, params);
-        await hold;
+        await held.hold();
         return rows;
       }),
   };
@@ -60,7 +72,8 @@ function holdingStatements(engine: SqlEngine, hold: Promise<void>): SqlEngine {
 
 /** Resolves once some session waits for an advisory lock (the other side of the race is holding it). */
 async function someoneWaitsForTheWatchLock(engine: SqlEngine): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  // Up to 60 s: on a loaded machine the other side can take a while to get there.
+  for (let i = 0; i < 2400; i++) {
     const [row] = await engine.query<{ n: number }>(
       `select count(*)::int as n from pg_stat_activity
         where datname = current_database() and wait_event_type = 'Lock' and wait_event = 'advisory'`,
@@ -86,7 +99,7 @@ describe('the lock protocol on Postgres (READ COMMITTED), with the race forced b
   test('waiter first: a commit whose statement began before the subscription committed still writes its outbox row', async () => {
     const runId = uniqueRunId('a');
     const held = gate();
-    const waiter = new SubscriptionStore(holdingTransactions(engine.value, held.wait), 'xcom');
+    const waiter = new SubscriptionStore(holdingTransactions(engine.value, held), 'xcom');
     // The waiter takes the lock, finds nothing and inserts its subscription, then holds its transaction open.
     const registering = waiter.register({
       waitId: `w-${runId}`,
@@ -94,7 +107,7 @@ describe('the lock protocol on Postgres (READ COMMITTED), with the race forced b
       subscriber: workflow(`b-${runId}`),
       expiresInMs: 60_000,
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await held.reached;
     // The producer's statement starts now (its snapshot cannot see the subscription) and blocks on the lock.
     const committing = store.commit([write(runId)]);
     await someoneWaitsForTheWatchLock(engine.value);
@@ -112,9 +125,9 @@ describe('the lock protocol on Postgres (READ COMMITTED), with the race forced b
   test('producer first: a waiter registering while the commit is in flight finds the entry once it commits', async () => {
     const runId = uniqueRunId('a');
     const held = gate();
-    const producer = new XComStore({ engine: holdingStatements(engine.value, held.wait), objectStore: store.objectStore });
+    const producer = new XComStore({ engine: holdingStatements(engine.value, held), objectStore: store.objectStore });
     const committing = producer.commit([write(runId)]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await held.reached;
     const registering = subscriptions.register({
       waitId: `w-${runId}`,
       target: resolveWaitTarget({ dagId: 'dag_a', taskId: 'produce', runId }),
@@ -135,13 +148,15 @@ describe('the lock protocol on Postgres (READ COMMITTED), with the race forced b
 
   test('producers of the same key do not wait for each other', async () => {
     const held = gate();
-    const producer = new XComStore({ engine: holdingStatements(engine.value, held.wait), objectStore: store.objectStore });
+    const producer = new XComStore({ engine: holdingStatements(engine.value, held), objectStore: store.objectStore });
     const first = producer.commit([write(uniqueRunId('a'))]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    // Shared locks: a second producer of (dag_a, produce, return_value) commits while the first holds its lock.
-    await store.commit([write(uniqueRunId('a'))]);
+    await held.reached; // the first producer holds its shared lock, uncommitted
+    // Shared locks: a second producer of (dag_a, produce, return_value) commits while the first still holds its lock
+    // (were the locks exclusive, this would wait forever and the test would time out).
+    const [second] = await store.commit([write(uniqueRunId('a'))]);
+    expect(second?.written).toBe(true);
     held.release();
-    await first;
+    expect((await first)[0]?.written).toBe(true);
   });
 });
 
