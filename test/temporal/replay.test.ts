@@ -27,6 +27,9 @@ describe('determinism with the interceptors installed', () => {
     const started = altered.events?.[0]?.workflowExecutionStartedEventAttributes;
     if (!started?.workflowType) throw new Error('history has no start event');
     started.workflowType.name = 'flakyWorkflow';
-    await expect(Worker.runReplayHistory({ workflowBundle: ctx.bundle, plugins: [ctx.plugin] }, altered, workflowId)).rejects.toThrow();
+    // A determinism violation, not just any error (a broken bundle or a bad history would also throw).
+    await expect(Worker.runReplayHistory({ workflowBundle: ctx.bundle, plugins: [ctx.plugin] }, altered, workflowId)).rejects.toMatchObject({
+      name: 'DeterminismViolationError',
+    });
   });
 });

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { openPluginContext, type PluginContext } from '../helpers/plugin-context';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
@@ -12,6 +15,20 @@ afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.stop()));
 });
 afterAll(async () => ctx.release());
+
+/** Waits (state, not time) until two activity pollers are on the task queue. */
+async function bothPolling(client: Client, taskQueue: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const { pollers } = await client.workflowService.describeTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: taskQueue },
+      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+    });
+    if ((pollers?.length ?? 0) >= 2) return;
+    await sleep(100);
+  }
+  throw new Error(`two workers never polled ${taskQueue} for activities`);
+}
 
 describe('retry safety (real Temporal, Postgres, MinIO)', () => {
   test('an attempt that pushes then fails publishes nothing; the retry\'s values are visible; the ledger shows both', async () => {
@@ -65,6 +82,8 @@ describe('retry safety (real Temporal, Postgres, MinIO)', () => {
     const taskQueue = uniqueTaskQueue('two-workers');
     workers.push(...(await Promise.all([1, 2].map(() => startWorkerProcess({ taskQueue, store: ctx.storeConfig })))));
     const client = ctx.env.client(ctx.plugin);
+    // "Ready" is printed before a worker polls: wait until the server sees both polling for activities.
+    await bothPolling(client, taskQueue);
     const workflowId = `two-workers-${randomUUID()}`;
     const count = 60;
     const results = (await client.workflow.execute('fanOutWorkflow', { taskQueue, workflowId, args: [count] })) as { pid: number }[];
