@@ -59,6 +59,8 @@ export interface RunReport {
   /** Unfinished multipart uploads the sweep after the run aborted. */
   readonly abortedUploads: number;
   readonly violations: Violations;
+  /** The object-store problems found after this run (they persist into later runs until something removes them). */
+  readonly objectProblems: readonly string[];
   readonly details: readonly string[];
 }
 
@@ -134,6 +136,7 @@ export async function runOnce(env: RunEnv, plan: RunPlan): Promise<RunReport> {
       orphans: objects.orphans,
       incomplete: received === undefined ? 1 : 0,
     },
+    objectProblems: objects.details,
     details: [
       ...details,
       ...(received === undefined ? tally.failures.slice(-20).map((f) => `note: attempt failed: ${f}`) : []),

@@ -11,6 +11,7 @@ export interface ObjectViolations {
    * entry references, and multipart uploads never completed or aborted.
    */
   readonly orphans: number;
+  /** One line per problem; the same problem gives the same line after every later run (totals count lines once). */
   readonly details: string[];
 }
 
@@ -43,13 +44,17 @@ export async function checkObjects(store: XComStore, s3: S3Client, bucket: strin
   };
 }
 
+/**
+ * Multipart uploads under the prefix never completed or aborted. Lists the whole bucket and filters here: MinIO
+ * answers ListMultipartUploads with a `Prefix` only for an exact object key, so a prefix listing finds nothing there.
+ */
 async function unfinishedUploads(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   let KeyMarker: string | undefined;
   let UploadIdMarker: string | undefined;
   for (;;) {
-    const page = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: `${prefix}/`, KeyMarker, UploadIdMarker }));
-    keys.push(...(page.Uploads ?? []).map((u) => u.Key ?? '?'));
+    const page = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, KeyMarker, UploadIdMarker }));
+    keys.push(...(page.Uploads ?? []).flatMap((u) => (u.Key?.startsWith(`${prefix}/`) ? [u.Key] : [])));
     if (!page.IsTruncated) return keys;
     KeyMarker = page.NextKeyMarker;
     UploadIdMarker = page.NextUploadIdMarker;

@@ -49,6 +49,11 @@ export interface ChaosTotals {
 export function totalsOf(reports: readonly RunReport[]): ChaosTotals {
   const sum = (pick: (r: RunReport) => number) => reports.reduce((total, r) => total + pick(r), 0);
   const violations = Object.fromEntries(INVARIANTS.map(([key]) => [key, sum((r) => r.violations[key])])) as unknown as Violations;
+  // The object checks cover the whole store after each run: a problem that outlives later runs counts once.
+  const problems = new Set(reports.flatMap((r) => r.objectProblems));
+  const distinct = (kind: string) => [...problems].filter((line) => line.startsWith(kind)).length;
+  violations.missingObjects = distinct('missing object:');
+  violations.orphans = distinct('orphan:');
   return {
     runs: reports.length,
     seconds: sum((r) => r.seconds),

@@ -93,7 +93,15 @@ async function main(): Promise<number> {
       return 0;
     }
     out(`${violations} invariant violations (seed ${seed}):`);
-    for (const report of reports) for (const detail of report.details) out(`  run ${report.index + 1} (${report.workflowId}): ${detail}`);
+    // Object problems persist across runs until something removes them: each is shown once, at the run that found it.
+    const shown = new Set<string>();
+    for (const report of reports) {
+      for (const detail of report.details) {
+        if (shown.has(detail)) continue;
+        shown.add(detail);
+        out(`  run ${report.index + 1} (${report.workflowId}): ${detail}`);
+      }
+    }
     return 1;
   } finally {
     if (values.keep) {
