@@ -168,11 +168,12 @@ export class S3ObjectStore implements ObjectStore {
     let UploadIdMarker: string | undefined;
     try {
       for (;;) {
-        const page = await this.client.send(
-          new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix, KeyMarker, UploadIdMarker }),
-        );
+        // The whole bucket, filtered here: MinIO answers a `Prefix` only for an exact object key, so a prefix listing
+        // would find nothing there.
+        const page = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, KeyMarker, UploadIdMarker }));
         for (const upload of page.Uploads ?? []) {
           if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated >= options.olderThan) continue;
+          if (Prefix !== undefined && !upload.Key.startsWith(Prefix)) continue;
           count++;
           if (!options.dryRun) {
             await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId }));

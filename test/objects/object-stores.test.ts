@@ -2,7 +2,15 @@
  * Both object stores against the same behaviour suite: the directory store on a temp directory, the S3 store on the
  * real MinIO that globalSetup starts (S3_* variables). No mocks: a fake would agree with whatever we assumed.
  */
-import { CreateBucketCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
@@ -348,6 +356,28 @@ describe('S3ObjectStore', () => {
     expect(store.description).toBe(`s3://${bucket}/xcom/objects (${endpoint})`);
     await store.close();
     await store.close(); // idempotent
+  });
+
+  it('aborts multipart uploads a dead writer left under its prefix, and only those', async () => {
+    const { bucket } = s3Env();
+    const client = rawClient();
+    const prefix = `${runTag}/abandoned`;
+    const store = new S3ObjectStore({ bucket, prefix, client });
+    const mine = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: `${prefix}/d/r/t/-1/k/obj.bytes` }));
+    const other = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: `${runTag}/elsewhere/obj` }));
+    try {
+      expect(await store.sweepAbandonedUploads({ olderThan: new Date(Date.now() - 3_600_000) })).toBe(0);
+      const later = new Date(Date.now() + 60_000);
+      expect(await store.sweepAbandonedUploads({ olderThan: later, dryRun: true })).toBe(1);
+      expect(await store.sweepAbandonedUploads({ olderThan: later })).toBe(1);
+      const left = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+      const ids = (left.Uploads ?? []).map((u) => u.UploadId);
+      expect(ids).not.toContain(mine.UploadId);
+      expect(ids).toContain(other.UploadId);
+    } finally {
+      await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: `${runTag}/elsewhere/obj`, UploadId: other.UploadId }));
+      client.destroy();
+    }
   });
 
   it('does not destroy a client it was given', async () => {
