@@ -6,7 +6,7 @@ import { startChaosWorker, type ChaosWorkerProcess } from './worker-process';
 const MAX_FAILED_STARTS = 3;
 
 /**
- * Keeps one chaos worker running for a run: whenever it dies (killed by the harness, or by itself at a kill point),
+ * Keeps one worker process of a run running: whenever it dies (killed by the harness, or by itself at a kill point),
  * starts the next one. `stop` waits until no attempt is in flight (zombies have committed), then stops it.
  */
 export class WorkerSupervisor {
@@ -14,8 +14,6 @@ export class WorkerSupervisor {
   readonly #listeners = new Set<() => void>();
   #stopping = false;
   #loop: Promise<void> | undefined;
-  /** Worker processes started (the first one included). */
-  starts = 0;
 
   constructor(
     private readonly config: ChaosWorkerConfig,
@@ -61,7 +59,6 @@ export class WorkerSupervisor {
         continue;
       }
       failedStarts = 0;
-      this.starts++;
       this.#setCurrent(worker);
       await worker.exited;
       this.#setCurrent(undefined);
