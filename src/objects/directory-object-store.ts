@@ -4,6 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { XComIdentityError, XComObjectNotFoundError } from '../errors';
+import { assertRange } from './byte-range';
 import { assertObjectKey, assertObjectPrefix } from './object-key-rules';
 import type { ObjectInfo, ObjectStore } from './object-store';
 
@@ -49,6 +50,25 @@ export class DirectoryObjectStore implements ObjectStore {
         throw new XComObjectNotFoundError(key, `${STORE} has no object ${key} in ${this.directory}`, { cause: err });
       }
       throw this.failure('get', key, err);
+    }
+  }
+
+  /** Reads only the requested bytes from the file (a positioned read), never the whole object. */
+  async getRange(key: string, start: number, length: number): Promise<Buffer> {
+    assertRange(start, length);
+    let handle: fs.FileHandle | undefined;
+    try {
+      handle = await fs.open(this.pathFor(key), 'r');
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, start);
+      return buffer.subarray(0, bytesRead);
+    } catch (err) {
+      if (isMissing(err)) {
+        throw new XComObjectNotFoundError(key, `${STORE} has no object ${key} in ${this.directory}`, { cause: err });
+      }
+      throw this.failure('getRange', key, err);
+    } finally {
+      await handle?.close();
     }
   }
 

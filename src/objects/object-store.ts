@@ -9,6 +9,12 @@ export interface ObjectStore {
   put(key: string, body: Buffer): Promise<void>;
   /** Reads the whole object. Throws `ObjectNotFoundError` when the key does not exist. */
   get(key: string): Promise<Buffer>;
+  /**
+   * Reads at most `length` bytes starting at byte `start` (fewer at the end of the object, none past it), so a
+   * preview never loads a whole object. Throws `ObjectNotFoundError` when the key does not exist. Optional: callers
+   * say that a store without it cannot read a part.
+   */
+  getRange?(key: string, start: number, length: number): Promise<Buffer>;
   exists(key: string): Promise<boolean>;
   /** Removes the object; a missing key is not an error. */
   delete(key: string): Promise<void>;

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { XComConfigError, XComObjectNotFoundError } from '../errors';
+import { assertRange } from './byte-range';
 import { assertObjectKey, assertObjectPrefix } from './object-key-rules';
 import type { ObjectInfo, ObjectStore } from './object-store';
 import { readIntoBuffer } from './read-into-buffer';
@@ -112,6 +113,25 @@ export class S3ObjectStore implements ObjectStore {
         throw new XComObjectNotFoundError(key, `${STORE} has no object [bucket=${this.bucket}, key=${Key}]`, { cause: err });
       }
       throw this.failure('get', Key, err);
+    }
+  }
+
+  /** GetObject with a `Range` header: only the requested bytes cross the network. */
+  async getRange(key: string, start: number, length: number): Promise<Buffer> {
+    assertRange(start, length);
+    const Key = this.fullKey(key);
+    if (length === 0) return Buffer.alloc(0);
+    try {
+      const Range = `bytes=${start}-${start + length - 1}`;
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key, Range }));
+      if (response.Body === undefined) throw new Error('the response has no body');
+      return await readIntoBuffer(response.Body, response.ContentLength);
+    } catch (err) {
+      if (errorShape(err).status === 416) return Buffer.alloc(0); // the range starts past the end
+      if (isNotFound(err)) {
+        throw new XComObjectNotFoundError(key, `${STORE} has no object [bucket=${this.bucket}, key=${Key}]`, { cause: err });
+      }
+      throw this.failure('getRange', Key, err);
     }
   }
 
