@@ -12,6 +12,7 @@ import { registerRuns } from './commands/runs-command';
 import { registerStatus } from './commands/status-command';
 import { registerTasks } from './commands/tasks-command';
 import { registerTrimLedger } from './commands/trim-ledger-command';
+import { registerUi } from './commands/ui-command';
 import { HELP_FOOTER } from './help-text';
 import { OUTPUT_FORMATS } from './output/output-format';
 import { packageVersion } from './package-version';
@@ -53,6 +54,7 @@ export function buildProgram(io: CliIo): Command {
     registerClear,
     registerTrimLedger,
     registerGc,
+    registerUi,
   ]) {
     register(program, io);
   }
