@@ -40,7 +40,8 @@ export const UI_CLIENT_SCRIPT = String.raw`'use strict';
   }
   function tree(n, label, depth) {
     var row = el('div', 'node');
-    if (label !== null) row.appendChild(el('span', 'label', label + ': '));
+    var container = n.kind === 'array' || n.kind === 'object';
+    if (label !== null && !container) row.appendChild(el('span', 'label', label + ': '));
     if (n.kind === 'tagged') {
       row.appendChild(el('span', 'v-tag', n.type));
       if (n.value) { row.appendChild(el('span', null, ' ')); row.appendChild(tree(n.value, null, depth)); }
@@ -50,7 +51,9 @@ export const UI_CLIENT_SCRIPT = String.raw`'use strict';
     if (leaf) { row.appendChild(leaf); return row; }
     var details = el('details', 'container');
     if (depth === 0) details.open = true;
-    var summary = el('summary', null, summaryText(n));
+    var summary = el('summary');
+    if (label !== null) summary.appendChild(el('span', 'label', label + ': '));
+    summary.appendChild(el('span', null, summaryText(n)));
     details.appendChild(summary);
     var children = n.kind === 'array' ? n.items.map(function (item, i) { return [String(i), item]; })
       : n.entries.map(function (e) { return [JSON.stringify(e.key), e.value]; });
