@@ -136,15 +136,15 @@ class PrefixParser {
   }
 
   private scalar(): PreviewNode {
-    const match = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(this.text.slice(this.i, this.i + 400));
-    if (!match) {
-      // A literal or number the prefix cut short ("tr", "-12" before more digits) is the end of the text.
-      if (!this.whole && /^[-\dtfn]/.test(this.text.slice(this.i)) && this.text.length - this.i < 400) return this.cutHere();
+    const rest = this.text.slice(this.i, this.i + 400);
+    if (!this.whole && this.i + rest.length === this.text.length && /^[^,\]}\s]*$/.test(rest)) {
+      // The token runs into the end of a prefix ("tr", "-1.", "12" of "1234"): cut, not guessed and not an error.
+      if (isTokenStart(rest)) return this.cutHere();
       throw this.error('a value');
     }
-    const token = match[0];
+    const token = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(rest)?.[0];
+    if (token === undefined) throw this.error('a value');
     this.i += token.length;
-    if (this.ended && !this.whole) return this.cutHere(); // "12" may be the start of "1234"
     if (token === 'null') return { kind: 'null' };
     if (token === 'true' || token === 'false') return { kind: 'boolean', value: token === 'true' };
     return { kind: 'number', value: token };
@@ -205,6 +205,10 @@ class PrefixParser {
     const at = this.ended ? 'the end of the text' : `${JSON.stringify(this.text.slice(this.i, this.i + 20))}`;
     return new JsonPrefixError(`expected ${expected} at character ${this.i}, found ${at}`);
   }
+}
+
+function isTokenStart(rest: string): boolean {
+  return ['true', 'false', 'null'].some((literal) => literal.startsWith(rest)) || /^-?(\d+(\.\d*)?([eE][+-]?\d*)?)?$/.test(rest);
 }
 
 function isOpen(node: PreviewNode): boolean {
