@@ -4,6 +4,7 @@ import { XComStoreLockedError } from '../errors';
 import { createPgliteEngine, type PgliteEngineOptions } from './pglite-engine';
 import { isHolderAlive, lockedError, readLock, type StoreLockInfo } from './pglite-lock';
 import { createPostgresEngine } from './postgres-engine';
+import { readSocketSecret } from './socket-auth/socket-secret';
 import type { SqlEngine } from './sql-engine';
 
 export interface EmbeddedEngineOptions extends PgliteEngineOptions {
@@ -57,7 +58,10 @@ async function connectToHolder(
   socket: { host: string; port: number },
 ): Promise<SqlEngine> {
   // PGlite has one database and ignores the name a client asks for; 'postgres' is what it reports.
-  const connectionString = `postgres://postgres@${socket.host}:${socket.port}/postgres`;
+  const where = `${socket.host}:${socket.port}`;
+  // The holder requires the secret it wrote beside its lock (src/engines/socket-auth/socket-secret.ts).
+  const secret = encodeURIComponent(readSocketSecret(dataDir));
+  const connectionString = `postgres://postgres:${secret}@${where}/postgres`;
   // Every socket client shares the one PGlite session: statement names would collide between processes.
   const engine = createPostgresEngine({ connectionString, max: SOCKET_POOL_SIZE, preparedStatements: false });
   try {
@@ -66,7 +70,7 @@ async function connectToHolder(
     await engine.close().catch(() => undefined);
     throw new XComStoreLockedError(
       `the embedded XCom store ${dataDir} is open in pid ${holder.pid} (since ${holder.startedAt}), which shares it ` +
-        `at ${connectionString}, but connecting there failed: ${(err as Error).message}. Stop that process or ` +
+        `at ${where}, but connecting there failed: ${(err as Error).message}. Stop that process or ` +
         `set DATABASE_URL to a Postgres server.`,
     );
   }

@@ -57,7 +57,7 @@ export async function createPgliteEngine(options: PgliteEngineOptions): Promise<
     db = await PGlite.create({ dataDir, parsers });
     if (options.share) {
       const port = typeof options.share === 'object' ? (options.share.port ?? 0) : 0;
-      socket = await startSocketServer(db, gate, { host: SHARE_HOST, port });
+      socket = await startSocketServer(db, gate, { host: SHARE_HOST, port, dataDir });
       lock.advertise(socket);
     }
   } catch (err) {

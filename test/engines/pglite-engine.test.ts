@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -7,6 +7,7 @@ import { XComStoreLockedError } from '../../src/errors';
 import { openEmbeddedEngine } from '../../src/engines/open-embedded-store';
 import { createPgliteEngine, type PgliteEngine } from '../../src/engines/pglite-engine';
 import { lockFilePath, readLock, type StoreLockInfo } from '../../src/engines/pglite-lock';
+import { readSocketSecret, socketSecretPath } from '../../src/engines/socket-auth/socket-secret';
 
 const CHILD = join(__dirname, 'fixtures', 'store-child.ts');
 const root = mkdtempSync(join(tmpdir(), 'xcom-pglite-test-'));
@@ -200,7 +201,8 @@ describe('sharing an open store over its socket', () => {
 
   const connect = async (): Promise<Client> => {
     const { host, port } = engine.socket!;
-    const client = new Client({ host, port, user: 'postgres', database: 'postgres' });
+    const password = readSocketSecret(dataDir);
+    const client = new Client({ host, port, user: 'postgres', database: 'postgres', password });
     await client.connect();
     return client;
   };
@@ -208,6 +210,52 @@ describe('sharing an open store over its socket', () => {
   test('the lock file advertises the socket', () => {
     expect(engine.socket).toEqual({ host: '127.0.0.1', port: expect.any(Number) });
     expect(readLock(dataDir)).toMatchObject({ pid: process.pid, sharing: true, socket: engine.socket });
+  });
+
+  test('the socket refuses a client without the secret, or with a wrong one, naming where the secret is', async () => {
+    const { host, port } = engine.socket!;
+    for (const password of [undefined, 'guess', readSocketSecret(dataDir).replace(/^./, (c) => (c === 'a' ? 'b' : 'a'))]) {
+      const client = new Client({ host, port, user: 'postgres', database: 'postgres', password });
+      const refused = await client.connect().then(
+        () => undefined,
+        (err: Error & { code?: string }) => err,
+      );
+      await client.end().catch(() => undefined);
+      expect(refused).toBeInstanceOf(Error);
+      if (password !== undefined) expect(refused).toMatchObject({ code: '28P01' });
+      expect(refused?.message).toMatch(password === undefined ? /password/ : /password authentication failed/);
+      if (password !== undefined) expect(refused?.message).toContain(socketSecretPath(dataDir));
+    }
+    // Nothing a refused client sent reached the store.
+    expect(await engine.query('select count(*) as n from shared')).toEqual([{ n: 2 }]);
+  });
+
+  test('the secret is readable only by its user, and libpq (psql) authenticates with it over SCRAM', async () => {
+    expect(statSync(socketSecretPath(dataDir)).mode & 0o777).toBe(0o600);
+    const { port } = engine.socket!;
+    // Asynchronously: the socket is served by this process's event loop.
+    const psql = (password: string) =>
+      new Promise<{ status: number; out: string; err: string }>((resolve) => {
+        const args = ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-tAc', 'select note from shared where id = 1'];
+        const env = { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '60' };
+        execFile('psql', args, { env, encoding: 'utf8' }, (err, stdout, stderr) =>
+          resolve({ status: err ? Number(err.code ?? 1) : 0, out: stdout.trim(), err: stderr }),
+        );
+      });
+    expect(await psql(readSocketSecret(dataDir))).toEqual({ status: 0, out: 'one', err: '' });
+    const wrong = await psql('nope');
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.err).toContain('password authentication failed');
+  });
+
+  test('a secret file others can read is refused by clients, naming its mode', async () => {
+    const path = socketSecretPath(dataDir);
+    chmodSync(path, 0o644);
+    try {
+      await expect(openEmbeddedEngine({ dataDir })).rejects.toThrow(`${path} is readable by others (mode 644)`);
+    } finally {
+      chmodSync(path, 0o600);
+    }
   });
 
   test('another process reaches the store through the socket and sees rows written here', async () => {
@@ -302,8 +350,10 @@ describe('sharing an open store over its socket', () => {
   test('close stops the socket and releases the lock', async () => {
     const other = await createPgliteEngine({ dataDir: join(root, 'shared-close'), share: true });
     const { port } = other.socket!;
+    expect(existsSync(socketSecretPath(join(root, 'shared-close')))).toBe(true);
     await other.close();
     expect(readLock(join(root, 'shared-close'))).toBeUndefined();
+    expect(existsSync(socketSecretPath(join(root, 'shared-close')))).toBe(false);
     const client = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
     await expect(client.connect()).rejects.toThrow(/ECONNREFUSED/);
   });
