@@ -90,6 +90,8 @@ function pgliteEngine(db: PGlite, gate: SessionGate, lock: StoreLock, socket: Sh
     exec: (sql) => session(() => direct.exec(sql)),
     // PGlite's transaction: BEGIN, fn, COMMIT; ROLLBACK and rethrow when fn throws.
     transaction: (fn) => session(() => db.transaction((tx) => fn(executor(tx)))),
+    // The one session: no transaction is open between local units of work.
+    session: (fn) => session(() => fn(direct)),
     // Notifications from this instance only: its own sessions and the socket clients it serves (one backend).
     listen: (channel, onNotify) =>
       session(async () => {

@@ -12,9 +12,9 @@ export interface PostgresEngineOptions {
   /** Size of a pool the engine builds. @default 10 */
   max?: number;
   /**
-   * Keep hot statements prepared per connection with a generic plan (planning costs more than running the XCom
-   * commit). Turn off behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode before
-   * 1.21) or on a connection several clients share. @default true for a pool the engine builds, false for yours
+   * Keep hot statements prepared per connection (parsing and planning cost more than running the XCom commit). Turn
+   * off behind a pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21) or on a
+   * connection several clients share. @default true for a pool the engine builds, false for yours
    */
   preparedStatements?: boolean;
 }
@@ -33,7 +33,7 @@ export function createPostgresEngine(options: PostgresEngineOptions): SqlEngine 
   }
   const ownsPool = !options.pool;
   const prepared = options.preparedStatements ?? ownsPool;
-  const pool = options.pool ?? new Pool(ownedPoolConfig(options.connectionString!, options.max, prepared));
+  const pool = options.pool ?? new Pool(ownedPoolConfig(options.connectionString!, options.max));
   if (ownsPool) {
     // An idle client's connection dying must not crash the process; the next query reconnects.
     pool.on('error', (err) => xcomLog().warn(`temporal-xcom: idle Postgres connection failed: ${err.message}`));
@@ -64,6 +64,19 @@ export function createPostgresEngine(options: PostgresEngineOptions): SqlEngine 
         throw err;
       } finally {
         client.release();
+      }
+    },
+    async session<T>(fn: (session: SqlExecutor) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        return await fn(clientExecutor(client, prepared));
+      } catch (err) {
+        broken = err as Error;
+        throw err;
+      } finally {
+        // A failed session may hold what fn meant to release: the connection is closed rather than reused.
+        client.release(broken);
       }
     },
     listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
@@ -105,11 +118,10 @@ function clientExecutor(client: PoolClient, prepared: boolean): SqlExecutor {
   };
 }
 
-function ownedPoolConfig(connectionString: string, max = 10, prepared: boolean): PoolConfig {
-  // A prepared statement's generic plan from the first call: Postgres's default keeps re-planning our array
-  // parameters, which would cost as much as not preparing at all.
-  const options = prepared ? '-c plan_cache_mode=force_generic_plan' : undefined;
-  return { connectionString, max, application_name: 'temporal-xcom', ...(options && { options }) };
+// Sessions keep Postgres's default plan_cache_mode: lookups are planned for their parameters. The commit function,
+// whose array statements cost more to plan than to run, forces generic plans for itself alone (sql/000005).
+function ownedPoolConfig(connectionString: string, max = 10): PoolConfig {
+  return { connectionString, max, application_name: 'temporal-xcom' };
 }
 
 /** `postgres://user@host:port/db` with any password removed. */

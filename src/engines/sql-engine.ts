@@ -30,6 +30,12 @@ export interface SqlEngine extends SqlExecutor {
    * for other processes' notifications (a store reached through another process's socket): poll instead.
    */
   listen?(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Runs `fn` on one connection of its own, outside any transaction: each statement commits on its own, and a
+   * statement may manage transactions itself (`call` of a procedure that commits, `create index concurrently`).
+   * Session-level locks taken in `fn` must be released in `fn`.
+   */
+  session?<T>(fn: (session: SqlExecutor) => Promise<T>): Promise<T>;
   /** Closes what the engine owns (a pool it built, the embedded database); never a pool the user passed. */
   close(): Promise<void>;
 }

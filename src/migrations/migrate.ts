@@ -26,8 +26,19 @@ export interface MigrationResult {
  */
 export async function migrate(engine: SqlEngine, options: MigrateOptions = {}): Promise<MigrationResult> {
   const schema = options.schema ?? DEFAULT_SCHEMA;
-  const quoted = quoteSchema(schema);
   const migrations = options.migrations ?? knownMigrations;
+  const result = await migrateInTransaction(engine, schema, migrations, options);
+  await runOnlineParts(engine, schema, migrations);
+  return result;
+}
+
+async function migrateInTransaction(
+  engine: SqlEngine,
+  schema: string,
+  migrations: readonly Migration[],
+  options: MigrateOptions,
+): Promise<MigrationResult> {
+  const quoted = quoteSchema(schema);
   return engine.transaction(async (tx) => {
     await tx.query(`select set_config('lock_timeout', $1, true)`, [`${options.lockTimeoutMs ?? 60_000}ms`]);
     await tx.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [`temporal-xcom:migrate:${schema}`]);
@@ -35,7 +46,8 @@ export async function migrate(engine: SqlEngine, options: MigrateOptions = {}): 
       `create schema if not exists ${quoted};
        create table if not exists ${quoted}.migrations (
          id integer primary key, name text not null, breaking boolean not null,
-         applied_at timestamptz not null default now());`,
+         applied_at timestamptz not null default now());
+       alter table ${quoted}.migrations add column if not exists online_finished_at timestamptz;`,
     );
     const applied = await appliedMigrations(tx, quoted);
     const fromVersion = applied.at(-1)?.id ?? 0;
@@ -64,6 +76,64 @@ export async function migrate(engine: SqlEngine, options: MigrateOptions = {}): 
       ]);
     }
     return { fromVersion, toVersion: Math.max(fromVersion, pending.at(-1)?.id ?? 0), applied: pending.map(label) };
+  });
+}
+
+/**
+ * The online parts (Migration.online) of applied migrations that have not finished one, in order, by one migrator at a
+ * time: the others wait until it is done, so no process uses the schema before it is complete. The lock is a session
+ * lock polled with pg_try_advisory_lock: a migrator blocked inside a statement would keep a snapshot open, and
+ * `create index concurrently` waits for every older snapshot, the holder's own waiters included.
+ */
+async function runOnlineParts(engine: SqlEngine, schema: string, migrations: readonly Migration[]): Promise<void> {
+  const withOnline = migrations.filter((m) => m.online && m.online.length > 0);
+  if (withOnline.length === 0) return;
+  const quoted = quoteSchema(schema);
+  const unfinished = async (executor: SqlExecutor): Promise<Migration[]> => {
+    const rows = await executor.query<{ id: number }>(
+      `select id from ${quoted}.migrations where online_finished_at is null and id = any($1::int[])`,
+      [withOnline.map((m) => m.id)],
+    );
+    const ids = new Set(rows.map((r) => r.id));
+    return withOnline.filter((m) => ids.has(m.id));
+  };
+  if ((await unfinished(engine)).length === 0) return;
+  const run = async (executor: SqlExecutor): Promise<void> => {
+    for (const migration of await unfinished(executor)) {
+      for (const statement of migration.online!) {
+        try {
+          await executor.exec(statement.replaceAll(':XCOM_SCHEMA', quoted));
+        } catch (err) {
+          throw new XComMigrationError(
+            `the online part of migration ${migration.id} (${migration.name}) failed in schema '${schema}' at ` +
+              `'${statement.slice(0, 60)}': ${(err as Error).message}; it runs again at the next migrate`,
+            { cause: err },
+          );
+        }
+      }
+      await executor.query(`update ${quoted}.migrations set online_finished_at = now() where id = $1`, [migration.id]);
+    }
+  };
+  if (!engine.session) {
+    // An engine without sessions of its own: statements one by one through it, with no lock between migrators.
+    await run(engine);
+    return;
+  }
+  await engine.session(async (session) => {
+    const lockKey = `temporal-xcom:migrate-online:${schema}`;
+    for (;;) {
+      const [got] = await session.query<{ locked: boolean }>(
+        `select pg_try_advisory_lock(hashtextextended($1, 0)) as locked`,
+        [lockKey],
+      );
+      if (got?.locked) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    try {
+      await run(session);
+    } finally {
+      await session.query(`select pg_advisory_unlock(hashtextextended($1, 0))`, [lockKey]);
+    }
   });
 }
 

@@ -1,4 +1,5 @@
 import type { XComBackend } from '../store/backend';
+import type { XComRecord } from '../store/types';
 import { groupByTask, runFilter, unique, type FoundValues } from './found-values';
 import type { PullRequest } from './pull-request';
 import type { PriorCutoff } from './prior-cutoff';
@@ -17,33 +18,31 @@ export async function readPriorRuns(
   pinned: ReadonlyMap<string, string>,
 ): Promise<FoundValues> {
   const tasks = unique(request.taskIds);
-  const chosen = await Promise.all(
-    tasks.map(async (taskId) => {
-      const runId = pinned.get(taskId) ?? (await newestRun(store, request, cutoff, taskId));
-      return [taskId, runId] as const;
-    }),
-  );
-  const tasksByRun = new Map<string, string[]>();
-  for (const [taskId, runId] of chosen) {
-    if (runId !== undefined) tasksByRun.set(runId, [...(tasksByRun.get(runId) ?? []), taskId]);
-  }
-  // Usually every task lands in the same run: one read.
   const reads = await Promise.all(
-    [...tasksByRun].map(([runId, taskIds]) => store.getMany(runFilter(request, runId, taskIds))),
+    tasks.map((taskId) => {
+      const runId = pinned.get(taskId);
+      return runId === undefined
+        ? newestRunValues(store, request, cutoff, taskId)
+        : store.getMany(runFilter(request, runId, [taskId]));
+    }),
   );
   const found: FoundValues = new Map();
   for (const records of reads) groupByTask(records, found);
   return found;
 }
 
-/** A metadata-only read of the single newest matching row (the store orders by logical date, newest first). */
-async function newestRun(
+/**
+ * One task's values in the newest run that has them: one query (the store finds the run and reads its rows
+ * together). The rows of the first run only are kept, for a backend that returns every prior run's.
+ */
+async function newestRunValues(
   store: XComBackend,
   request: PullRequest,
   cutoff: PriorCutoff,
   taskId: string,
-): Promise<string | undefined> {
+): Promise<XComRecord[]> {
   const { runId: _thisRunOnly, ...filter } = runFilter(request, request.runId, [taskId]);
-  const [newest] = await store.getMany({ ...filter, ...cutoff, includePriorDates: true, limit: 1 }, { values: false });
-  return newest?.runId;
+  const records = await store.getMany({ ...filter, ...cutoff, includePriorDates: true, newestRunOnly: true });
+  const newest = records[0];
+  return newest ? records.filter((r) => r.runId === newest.runId && r.dagId === newest.dagId) : [];
 }

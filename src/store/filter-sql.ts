@@ -3,7 +3,7 @@ import { assertId, assertMapIndex, MAX_ID_LENGTH, MAX_KEY_LENGTH } from './ident
 import type { MapIndexFilter, XComFilter } from './types';
 
 export interface FilterSql {
-  /** `where …` over `e` (entries) joined with `r` (dag_runs), or an empty string. */
+  /** `where …` over `e` (entries) alone, or an empty string. */
   readonly where: string;
   readonly params: unknown[];
 }
@@ -18,29 +18,53 @@ export function filterSql(schema: string, filter: XComFilter): FilterSql {
     params.push(value);
     return `$${params.length}`;
   };
-  const clauses: string[] = [];
+  // Conditions on the entry columns, over a table alias: `e` for the rows read, `n` for the newest-run lookup.
+  const conditions: ((t: string) => string)[] = [];
 
   const dagIds = listOf('dagId', filter.dagIds, MAX_ID_LENGTH);
-  if (dagIds) clauses.push(dagIds.length === 1 ? `e.dag_id = ${bind(dagIds[0])}` : `e.dag_id = any(${bind(dagIds)}::text[])`);
+  if (dagIds) {
+    const p = bind(dagIds.length === 1 ? dagIds[0] : dagIds);
+    conditions.push((t) => (dagIds.length === 1 ? `${t}.dag_id = ${p}` : `${t}.dag_id = any(${p}::text[])`));
+  }
   const taskIds = listOf('taskId', filter.taskIds, MAX_ID_LENGTH);
-  if (taskIds) clauses.push(taskIds.length === 1 ? `e.task_id = ${bind(taskIds[0])}` : `e.task_id = any(${bind(taskIds)}::text[])`);
+  if (taskIds) {
+    const p = bind(taskIds.length === 1 ? taskIds[0] : taskIds);
+    conditions.push((t) => (taskIds.length === 1 ? `${t}.task_id = ${p}` : `${t}.task_id = any(${p}::text[])`));
+  }
   if (filter.key !== undefined) {
     assertId('key', filter.key, MAX_KEY_LENGTH);
-    clauses.push(`e.key = ${bind(filter.key)}`);
+    const p = bind(filter.key);
+    conditions.push((t) => `${t}.key = ${p}`);
   }
-  if (filter.mapIndexes !== undefined) clauses.push(mapIndexClause(filter.mapIndexes, bind));
+  if (filter.mapIndexes !== undefined) conditions.push(mapIndexClause(filter.mapIndexes, bind));
   if (filter.runId !== undefined) assertId('runId', filter.runId, MAX_ID_LENGTH);
 
   if (filter.includePriorDates) {
-    clauses.push(`coalesce(r.logical_date, r.created_at) <= ${cutoff(schema, filter, dagIds, bind)}`);
+    const before = cutoff(schema, filter, dagIds, bind);
+    conditions.push((t) => `${t}.run_date <= ${before}`);
   } else if (filter.runId !== undefined) {
-    clauses.push(`e.run_id = ${bind(filter.runId)}`);
+    const p = bind(filter.runId);
+    conditions.push((t) => `${t}.run_id = ${p}`);
+  }
+  const clauses = conditions.map((condition) => condition('e'));
+  if (filter.includePriorDates && filter.newestRunOnly) {
+    // The newest run with a match: the first entry of `entries_latest` past the cutoff (one index descent),
+    // computed once before the rows are read.
+    clauses.push(
+      `(e.dag_id, e.run_id) = (select n.dag_id, n.run_id from ${schema}.entries n
+                                where ${conditions.map((condition) => condition('n')).join(' and ')}
+                                order by n.run_date desc, n.run_id desc limit 1)`,
+    );
   }
   return { where: clauses.length ? `where ${clauses.join(' and ')}` : '', params };
 }
 
-/** Newest logical date first, then the most recently written, as Airflow orders `get_many`. */
-export const FILTER_ORDER = `order by coalesce(r.logical_date, r.created_at) desc, e.updated_at desc,
+/**
+ * Newest run first (logical date, else creation time), then the most recently written, as Airflow orders
+ * `get_many`. Two runs with the same date are told apart by run id (Airflow: by write time), so the newest row of a
+ * key is the first entry of `entries_latest` (sql/000005_latest_by_date.sql): one index descent for `limit 1`.
+ */
+export const FILTER_ORDER = `order by e.run_date desc, e.run_id desc, e.updated_at desc,
   e.dag_id, e.task_id, e.map_index, e.key`;
 
 function cutoff(schema: string, filter: XComFilter, dagIds: readonly string[] | undefined, bind: (v: unknown) => string): string {
@@ -64,14 +88,16 @@ function listOf(field: 'dagId' | 'taskId', value: string | readonly string[] | u
   return list;
 }
 
-function mapIndexClause(filter: MapIndexFilter, bind: (v: unknown) => string): string {
+function mapIndexClause(filter: MapIndexFilter, bind: (v: unknown) => string): (t: string) => string {
   if (typeof filter === 'number') {
     assertMapIndex(filter);
-    return `e.map_index = ${bind(filter)}`;
+    const p = bind(filter);
+    return (t) => `${t}.map_index = ${p}`;
   }
   if (Array.isArray(filter)) {
     filter.forEach(assertMapIndex);
-    return `e.map_index = any(${bind(filter)}::int[])`;
+    const p = bind(filter);
+    return (t) => `${t}.map_index = any(${p}::int[])`;
   }
   const range = filter as { start: number; stop: number };
   if (!Number.isInteger(range.start) || !Number.isInteger(range.stop) || range.stop < range.start) {
@@ -81,5 +107,7 @@ function mapIndexClause(filter: MapIndexFilter, bind: (v: unknown) => string): s
     );
   }
   // int8 so an open-ended range can stop past the last int4 index (`{ start: 0, stop: 2 ** 31 }`).
-  return `e.map_index >= ${bind(range.start)}::int8 and e.map_index < ${bind(range.stop)}::int8`;
+  const start = bind(range.start);
+  const stop = bind(range.stop);
+  return (t) => `${t}.map_index >= ${start}::int8 and ${t}.map_index < ${stop}::int8`;
 }

@@ -27,32 +27,35 @@ with input as (
                          logical_date, size_bytes, stored_bytes, digest, encoding, inline_value, object_key, fence,
                          keep_until, ord)
 ),
+-- Every run row is updated (the first logical date given sticks), so RETURNING gives each run's date from the newest
+-- version, which this statement keeps locked: the entries below carry it (sql/000005_latest_by_date.sql).
 runs as (
   insert into ${schema}.dag_runs as r (dag_id, run_id, logical_date)
   select distinct on (dag_id, run_id) dag_id, run_id, logical_date
     from input order by dag_id, run_id, logical_date nulls last
-  on conflict (dag_id, run_id) do update set logical_date = excluded.logical_date
-    where r.logical_date is null and excluded.logical_date is not null
+  on conflict (dag_id, run_id) do update set logical_date = coalesce(r.logical_date, excluded.logical_date)
+  returning r.dag_id, r.run_id, coalesce(r.logical_date, r.created_at) as run_date
 ),
 written as (
   insert into ${schema}.entries as e (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id,
-    activity_type, size_bytes, stored_bytes, digest, encoding, inline_value, object_key, keep_until)
-  select dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, activity_type, size_bytes,
-         stored_bytes, digest, encoding, inline_value, object_key, keep_until
-    from input
+    activity_type, size_bytes, stored_bytes, digest, encoding, inline_value, object_key, keep_until, run_date)
+  select i.dag_id, i.run_id, i.task_id, i.map_index, i.key, i.attempt, i.fence, i.temporal_run_id, i.activity_type,
+         i.size_bytes, i.stored_bytes, i.digest, i.encoding, i.inline_value, i.object_key, i.keep_until, runs.run_date
+    from input i join runs using (dag_id, run_id)
   on conflict (dag_id, run_id, task_id, map_index, key) do update set
     attempt = excluded.attempt, fence = excluded.fence, temporal_run_id = excluded.temporal_run_id,
     activity_type = excluded.activity_type, size_bytes = excluded.size_bytes, stored_bytes = excluded.stored_bytes,
     digest = excluded.digest, encoding = excluded.encoding, inline_value = excluded.inline_value,
-    object_key = excluded.object_key, keep_until = excluded.keep_until, updated_at = now()
+    object_key = excluded.object_key, keep_until = excluded.keep_until, run_date = excluded.run_date,
+    updated_at = now()
   where e.fence <= excluded.fence
-  returning e.dag_id, e.run_id, e.task_id, e.map_index, e.key
+  returning e.dag_id, e.run_id, e.task_id, e.map_index, e.key, e.run_date
 ),
 -- Cross-DAG waits: wakes the subscriptions watching what was written (sql/000002_subscriptions.sql).
 woken as (
   select ${schema}.wake_subscribers(array_agg(i.dag_id), array_agg(i.run_id), array_agg(i.task_id),
            array_agg(i.map_index), array_agg(i.key), array_agg(i.digest), array_agg(i.size_bytes),
-           array_agg(i.logical_date)) as notified
+           array_agg(w.run_date)) as notified
     from input i join written w ${JOIN_KEY}
 ),
 ledger as (

@@ -101,6 +101,11 @@ export interface XComFilter {
   readonly includePriorDates?: boolean;
   /** Cutoff for `includePriorDates`, typically the calling run's logical date when reading another DAG. */
   readonly asOf?: Date;
+  /**
+   * With `includePriorDates`: only the entries of the newest run that has a match (what a pull reads), in one query.
+   * A backend that ignores it returns every prior run's entries, newest first; callers keep the first run's rows.
+   */
+  readonly newestRunOnly?: boolean;
   readonly limit?: number;
 }
 

@@ -1,4 +1,5 @@
 import { createValueCodec, type ValueCodec } from '../codec/value-codec';
+import { preparedByText } from '../engines/prepared-by-text';
 import type { SqlEngine } from '../engines/sql-engine';
 import { XComIdentityError, XComIntegrityError, XComObjectNotFoundError } from '../errors';
 import { DEFAULT_SCHEMA, quoteSchema } from '../migrations/schema-name';
@@ -205,35 +206,32 @@ export class XComStore implements XComBackend, RetentionBackend {
 
   async get(identity: XComIdentity): Promise<XComRecord | undefined> {
     const id = resolveIdentity(identity);
-    const rows = await this.engine.query<EntryRow>(
-      `select ${ENTRY_COLUMNS}, e.inline_value from ${this.#quoted}.entries e
+    const sql = `select ${ENTRY_COLUMNS}, e.inline_value from ${this.#quoted}.entries e
          join ${this.#quoted}.dag_runs r using (dag_id, run_id)
-        where e.dag_id = $1 and e.run_id = $2 and e.task_id = $3 and e.map_index = $4 and e.key = $5`,
+        where e.dag_id = $1 and e.run_id = $2 and e.task_id = $3 and e.map_index = $4 and e.key = $5`;
+    const rows = await this.engine.query<EntryRow>(
+      sql,
       [id.dagId, id.runId, id.taskId, id.mapIndex, id.key],
+      preparedByText(sql),
     );
     return rows[0] ? this.#withValue(rows[0]) : undefined;
   }
 
   async getMany(filter: XComFilter, options: GetManyOptions = {}): Promise<XComRecord[]> {
     const { where, params } = filterSql(this.#quoted, filter);
-    const limit = filter.limit === undefined ? '' : `limit ${positiveInteger('limit', filter.limit)}`;
+    const limit = filter.limit === undefined ? '' : `limit $${params.push(positiveInteger('limit', filter.limit))}`;
     const withValues = options.values ?? true;
-    const rows = await this.engine.query<EntryRow>(
-      `select ${ENTRY_COLUMNS}${withValues ? ', e.inline_value' : ''} from ${this.#quoted}.entries e
-         join ${this.#quoted}.dag_runs r using (dag_id, run_id) ${where} ${FILTER_ORDER} ${limit}`,
-      params,
-    );
+    const sql = `select ${ENTRY_COLUMNS}${withValues ? ', e.inline_value' : ''} from ${this.#quoted}.entries e
+         join ${this.#quoted}.dag_runs r using (dag_id, run_id) ${where} ${FILTER_ORDER} ${limit}`;
+    const rows = await this.engine.query<EntryRow>(sql, params, preparedByText(sql));
     if (!withValues) return rows.map((row) => ({ ...entryMetaFromRow(row), value: undefined }));
     return mapLimited(rows, this.#concurrency, (row) => this.#withValue(row));
   }
 
   async count(filter: XComFilter): Promise<number> {
     const { where, params } = filterSql(this.#quoted, filter);
-    const [row] = await this.engine.query<{ n: number }>(
-      `select count(*)::int as n from ${this.#quoted}.entries e
-         join ${this.#quoted}.dag_runs r using (dag_id, run_id) ${where}`,
-      params,
-    );
+    const sql = `select count(*)::int as n from ${this.#quoted}.entries e ${where}`;
+    const [row] = await this.engine.query<{ n: number }>(sql, params, preparedByText(sql));
     return row?.n ?? 0;
   }
 

@@ -1,4 +1,5 @@
 import { entryRef, type XComRef } from '../common/xcom-ref';
+import { preparedByText } from '../engines/prepared-by-text';
 import type { SqlEngine, SqlExecutor } from '../engines/sql-engine';
 import { XComConfigError } from '../errors';
 import { quoteSchema } from '../migrations/schema-name';
@@ -267,14 +268,13 @@ export class SubscriptionStore {
     }
     if (t.minLogicalDate !== null) {
       params.push(t.minLogicalDate);
-      where += ` and coalesce(r.logical_date, r.created_at) >= $${params.length}`;
+      where += ` and e.run_date >= $${params.length}`;
     }
-    const [row] = await executor.query<EntryRow>(
-      `select ${ENTRY_COLUMNS} from ${this.#q}.entries e join ${this.#q}.dag_runs r using (dag_id, run_id)
+    // One row per run matches: the newest is the first entry of `entries_latest` past the filter (one descent).
+    const sql = `select ${ENTRY_COLUMNS} from ${this.#q}.entries e join ${this.#q}.dag_runs r using (dag_id, run_id)
         where ${where}
-        order by coalesce(r.logical_date, r.created_at) desc, e.updated_at desc limit 1`,
-      params,
-    );
+        order by e.run_date desc, e.run_id desc limit 1`;
+    const [row] = await executor.query<EntryRow>(sql, params, preparedByText(sql));
     return row ? entryMetaFromRow(row) : undefined;
   }
 }

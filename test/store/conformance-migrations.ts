@@ -73,6 +73,56 @@ export function describeMigrationConformance(ctx: () => ConformanceContext): voi
       await expect(refused).rejects.toThrow(/breaking migration 901 \(future_breaking\), newer than this version/);
     });
 
+    test('an upgrade dates the entries already stored, online, and builds the latest-by-date index', async () => {
+      const { engine } = ctx();
+      const schema = `xcom_upgrade_${Date.now() % 100000}`;
+      const before = migrations.findIndex((m) => m.name === 'latest_by_date');
+      await migrate(engine, { schema, migrations: migrations.slice(0, before) });
+      await engine.exec(
+        `insert into ${schema}.dag_runs (dag_id, run_id, logical_date)
+           select 'd', 'r' || i, case when i % 2 = 0 then timestamptz '2024-01-01' + i * interval '1 hour' end
+             from generate_series(1, 450) i;
+         insert into ${schema}.entries (dag_id, run_id, task_id, map_index, key, attempt, fence, size_bytes,
+             stored_bytes, digest, encoding, inline_value)
+           select 'd', 'r' || i, 't' || t, -1, 'k', 1, 1, 1, 1, 'x', 'json', '\\x31'
+             from generate_series(1, 450) i, generate_series(1, 3) t;`,
+      );
+      await migrate(engine, { schema });
+      const [dated] = await engine.query<{ undated: number; wrong: number }>(
+        `select count(*) filter (where e.run_date is null)::int as undated,
+                count(*) filter (where e.run_date <> coalesce(r.logical_date, r.created_at))::int as wrong
+           from ${schema}.entries e join ${schema}.dag_runs r using (dag_id, run_id)`,
+      );
+      expect(dated).toEqual({ undated: 0, wrong: 0 });
+      const indexes = await engine.query<{ name: string; valid: boolean }>(
+        `select c.relname as name, i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid
+          join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = $1 and c.relname in ('entries_latest', 'entries_by_task')`,
+        [schema],
+      );
+      expect(indexes).toEqual([{ name: 'entries_latest', valid: true }]);
+      const [online] = await engine.query<{ finished: boolean }>(
+        `select online_finished_at is not null as finished from ${schema}.migrations where name = 'latest_by_date'`,
+      );
+      expect(online?.finished).toBe(true);
+
+      // A writer that does not know the column (code older than the migration): the row is dated at COMMIT.
+      await engine.exec(
+        `insert into ${schema}.dag_runs (dag_id, run_id) values ('d', 'old_writer');
+         insert into ${schema}.entries (dag_id, run_id, task_id, map_index, key, attempt, fence, size_bytes,
+             stored_bytes, digest, encoding, inline_value)
+           values ('d', 'old_writer', 't', -1, 'k', 1, 1, 1, 1, 'x', 'json', '\\x31');`,
+      );
+      const runDate = () =>
+        engine.query<{ same: boolean }>(
+          `select e.run_date = coalesce(r.logical_date, r.created_at) as same
+             from ${schema}.entries e join ${schema}.dag_runs r using (dag_id, run_id) where run_id = 'old_writer'`,
+        );
+      expect(await runDate()).toEqual([{ same: true }]);
+      await engine.exec(`update ${schema}.dag_runs set logical_date = '2020-01-01' where run_id = 'old_writer'`);
+      expect(await runDate()).toEqual([{ same: true }]);
+    });
+
     test('a custom schema name works; an unsafe one is refused', async () => {
       const { engine } = ctx();
       await expect(migrate(engine, { schema: 'x"; drop' })).rejects.toThrow(/not a valid schema name/);

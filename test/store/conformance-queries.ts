@@ -123,6 +123,54 @@ export function describeQueryConformance(ctx: () => ConformanceContext): void {
       expect((await store.get(id))?.logicalDate?.toISOString()).toBe('2024-05-05T00:00:00.000Z');
     });
 
+    test("a run's entries take its logical date when it is set after they were written", async () => {
+      const { store } = ctx();
+      const priorDag = `${dag}_late_date`;
+      const late = uniqueRunId('late');
+      const early = uniqueRunId('early');
+      await store.set({ dagId: priorDag, runId: early, logicalDate: new Date('2024-02-01T00:00:00Z'), taskId: 't', key: 'k', value: 'early', attempt: 1 });
+      // Written without a logical date: ordered by creation time (now) until the date arrives.
+      await store.set({ dagId: priorDag, runId: late, taskId: 't', key: 'k', value: 'late', attempt: 1 });
+      const asOf = new Date('2024-03-01T00:00:00Z');
+      const newest = () => store.getMany({ dagIds: priorDag, taskIds: 't', key: 'k', includePriorDates: true, asOf, newestRunOnly: true });
+      expect((await newest()).map((r) => r.value)).toEqual(['early']);
+      await store.commitAttempt({
+        dagId: priorDag, runId: late, taskId: 'u', attempt: 1, fence: 1,
+        logicalDate: new Date('2024-02-15T00:00:00Z'), values: new Map([['k', 'u']]),
+      });
+      expect((await newest()).map((r) => r.value)).toEqual(['late']);
+      const all = await store.getMany({ dagIds: priorDag, key: 'k', includePriorDates: true, asOf });
+      expect(all.map((r) => [r.value, r.logicalDate?.toISOString()])).toEqual([
+        ['u', '2024-02-15T00:00:00.000Z'],
+        ['late', '2024-02-15T00:00:00.000Z'],
+        ['early', '2024-02-01T00:00:00.000Z'],
+      ]);
+    });
+
+    test('newestRunOnly: the rows of one run, the newest with a match at the requested map indexes', async () => {
+      const { store } = ctx();
+      const priorDag = `${dag}_newest_only`;
+      const day = (d: number) => new Date(Date.UTC(2024, 0, d));
+      const write = (runId: string, d: number, mapIndexes: number[]) =>
+        store.commit(
+          mapIndexes.map((mapIndex) => ({ dagId: priorDag, runId, logicalDate: day(d), taskId: 'm', mapIndex, key: 'return_value', value: `${runId}:${mapIndex}`, attempt: 1 })),
+        );
+      const [r1, r2, r3] = [uniqueRunId('r1'), uniqueRunId('r2'), uniqueRunId('r3')];
+      await write(r1, 1, [0, 1, 2]);
+      await write(r2, 2, [0, 1]);
+      await write(r3, 3, [0]);
+      const read = (mapIndexes?: number | number[], asOf = day(31)) =>
+        store
+          .getMany({ dagIds: priorDag, taskIds: 'm', includePriorDates: true, asOf, newestRunOnly: true, ...(mapIndexes === undefined ? {} : { mapIndexes }) })
+          .then((records) => records.map((r) => r.value).sort());
+      expect(await read()).toEqual([`${r3}:0`]);
+      expect(await read(1)).toEqual([`${r2}:1`]);
+      expect(await read([1, 2])).toEqual([`${r2}:1`]);
+      expect(await read(2)).toEqual([`${r1}:2`]);
+      expect(await read(undefined, day(2))).toEqual([`${r2}:0`, `${r2}:1`]);
+      expect(await read(5)).toEqual([]);
+    });
+
     test('keys with slashes, inline and as objects', async () => {
       const { store } = ctx();
       const runId = uniqueRunId();

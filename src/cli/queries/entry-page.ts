@@ -1,3 +1,4 @@
+import { preparedByText } from '../../engines/prepared-by-text';
 import type { SqlEngine } from '../../engines/sql-engine';
 import { ENTRY_COLUMNS, type EntryRow } from '../../store/entry-rows';
 import { cursorArg, encodeCursor } from './cursor';
@@ -57,15 +58,13 @@ export async function entryPage(engine: SqlEngine, schema: string, request: Entr
       `((${runKey}) < (${runCursor}) or (e.task_id, e.map_index, e.key) > (${bind(taskId)}::text, ${bind(mapIndex)}::int, ${bind(key)}::text))`,
     );
   }
-  const rows = await engine.query<EntryPageRow>(
-    `select ${ENTRY_COLUMNS}, e.inline_value,
+  const sql = `select ${ENTRY_COLUMNS}, e.inline_value,
             to_char(${RUN_AT} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as run_at
        from ${schema}.entries e join ${schema}.dag_runs r using (dag_id, run_id)
       ${where.length ? `where ${where.join(' and ')}` : ''}
       order by ${RUN_AT} desc, r.dag_id desc, r.run_id desc, e.task_id, e.map_index, e.key
-      limit ${request.limit + 1}`,
-    params,
-  );
+      limit ${bind(request.limit + 1)}`;
+  const rows = await engine.query<EntryPageRow>(sql, params, preparedByText(sql));
   const page = rows.slice(0, request.limit);
   const last = page.at(-1);
   if (rows.length <= request.limit || !last) return { rows: page };

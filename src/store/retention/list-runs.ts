@@ -1,3 +1,4 @@
+import { preparedByText } from '../../engines/prepared-by-text';
 import type { SqlEngine } from '../../engines/sql-engine';
 import { XComIdentityError } from '../../errors';
 import { assertId, MAX_ID_LENGTH } from '../identity';
@@ -44,17 +45,15 @@ export async function listRuns(engine: SqlEngine, schema: string, options: ListR
     );
   }
   const order = options.dagId !== undefined ? `${RUN_DATE} desc, r.run_id desc` : `${RUN_DATE} desc, r.dag_id desc, r.run_id desc`;
-  const rows = await engine.query<RunRow>(
-    `select r.dag_id, r.run_id, r.logical_date, r.created_at, ${RUN_DATE}::text as at,
+  const sql = `select r.dag_id, r.run_id, r.logical_date, r.created_at, ${RUN_DATE}::text as at,
             s.entries, s.bytes
        from ${schema}.dag_runs r
        cross join lateral (select count(*)::int as entries, coalesce(sum(e.stored_bytes), 0)::int8 as bytes
                              from ${schema}.entries e where e.dag_id = r.dag_id and e.run_id = r.run_id) s
       ${where.length ? `where ${where.join(' and ')}` : ''}
       order by ${order}
-      limit ${limit + 1}`,
-    params,
-  );
+      limit ${bind(limit + 1)}`;
+  const rows = await engine.query<RunRow>(sql, params, preparedByText(sql));
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const runs: DagRunSummary[] = page.map((r) => ({
