@@ -97,3 +97,10 @@ export class XComNotFound extends XComError {
     super('XCOM_ARG_NOT_FOUND', `XCom '${key}' of task '${taskId}' (DAG '${dagId}', run '${runId}') was never pushed, but a task argument reads it`);
   }
 }
+
+/** The XCom store cannot be reached: the database is down, refuses the login, or does not exist. Retried. */
+export class XComStoreUnavailableError extends XComError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('XCOM_STORE_UNAVAILABLE', message, options);
+  }
+}

@@ -5,6 +5,7 @@ import { createXComActivities } from './worker/activities/xcom-activities';
 import { setXComLogger } from './log/xcom-log';
 import { XComActivityInboundInterceptor } from './worker/activity-interceptor';
 import { withNodeEntryCheck } from './worker/node-entry-check';
+import { withRecordScope } from './worker/record-scope-define';
 import { runWithObjectSweeps } from './worker/object-sweep-loop';
 import { runWithOutboxDelivery } from './worker/outbox-delivery';
 import { XComRuntime, type XComRuntimeOptions } from './worker/runtime';
@@ -49,7 +50,7 @@ export class XComPlugin extends SimplePlugin {
   }
 
   override configureBundler(options: BundleOptions): BundleOptions {
-    return withNodeEntryCheck(super.configureBundler(options));
+    return withRecordScope(withNodeEntryCheck(super.configureBundler(options)), this.runtime.recordScope);
   }
 
   override runWorker(worker: Worker, next: (w: Worker) => Promise<void>): Promise<void> {

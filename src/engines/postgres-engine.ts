@@ -1,5 +1,6 @@
 import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import { XComConfigError } from '../errors';
+import { explainConnectionFailure } from './connection-failure';
 import { PgListener } from './pg-listener';
 import type { QueryOptions, SqlEngine, SqlExecutor } from './sql-engine';
 import { xcomLog } from '../log/xcom-log';
@@ -42,18 +43,27 @@ export function createPostgresEngine(options: PostgresEngineOptions): SqlEngine 
   // LISTEN needs a session of its own: one dedicated connection, made on first use, shared by every listener.
   let listener: PgListener | undefined;
 
+  const description = describeConnection(options.connectionString ?? pool.options.connectionString);
+  const explained = (err: unknown) => explainConnectionFailure(err, description);
+
   return {
     kind: 'postgres',
-    description: describeConnection(options.connectionString ?? pool.options.connectionString),
+    description,
     async query<R>(sql: string, params?: readonly unknown[], queryOptions?: QueryOptions): Promise<R[]> {
-      const result = await pool.query(queryConfig(sql, params, prepared ? queryOptions : undefined));
+      const result = await pool.query(queryConfig(sql, params, prepared ? queryOptions : undefined)).catch((err: unknown) => {
+        throw explained(err);
+      });
       return result.rows as R[];
     },
     async exec(sql: string): Promise<void> {
-      await pool.query(sql);
+      await pool.query(sql).catch((err: unknown) => {
+        throw explained(err);
+      });
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((err: unknown) => {
+        throw explained(err);
+      });
       try {
         await client.query('BEGIN');
         const result = await fn(clientExecutor(client, prepared));

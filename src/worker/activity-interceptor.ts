@@ -20,9 +20,17 @@ export class XComActivityInboundInterceptor implements ActivityInboundCallsInter
     private readonly runtime: XComRuntime,
   ) {}
 
-  async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+  execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     const info = this.context.info;
-    if (isInternalActivity(info.activityType)) return next(input);
+    if (isInternalActivity(info.activityType) || !this.runtime.records(input.headers)) {
+      // Activities of workflows that did not opt in run exactly as without the plugin: no store, no codec, no refs,
+      // and from a job of their own, so a failure's stack trace does not show this interceptor either.
+      return Promise.resolve(input).then(next);
+    }
+    return this.#record(input, next);
+  }
+
+  async #record(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     // Opening the store, resolving large refs and uploading a large result can each outlast a heartbeat timeout.
     const keepAlive = new KeepAlive(this.context);
     try {

@@ -14,7 +14,9 @@ export function currentAttempt(operation: string): TaskAttempt {
   if (!attempt) {
     throw new XComError(
       'XCOM_NO_TASK',
-      `xcom.${operation}() was called outside an activity run by a worker with XComPlugin installed`,
+      `xcom.${operation}() was called outside an XCom task: in an activity of a worker without XComPlugin, or of a ` +
+        'workflow that is not recorded. A workflow is recorded once it calls runDag, setDagRun or withTask, or when ' +
+        'its type is in the plugin\'s recordWorkflowTypes (or recordAll is set)',
     );
   }
   return attempt;

@@ -1,3 +1,4 @@
+import type { Headers } from '@temporalio/common';
 import { openXComStore } from '../config/open-store';
 import { describeStore } from '../config/describe-store';
 import { storeConfigFromEnv, type StoreConfig } from '../config/store-config';
@@ -6,11 +7,18 @@ import type { DagDefinition } from '../dag/define-dag';
 import type { XComBackend } from '../store/backend';
 import type { DeliveryOptions } from '../subscriptions/delivery-loop';
 import type { ObjectSweepOptions } from './object-sweep-loop';
+import { XComConfigError } from '../errors';
+import { TASK_HEADER } from '../common/task-header';
+import type { RecordScope } from '../common/record-scope';
 import { registerDags } from './known-dags';
 import type { MapFunctions } from './resolve-items';
 
-/** Results whose serialized size reaches this go to the workflow as an `XComRef` (Temporal warns from 256 KiB). */
-export const DEFAULT_HISTORY_THRESHOLD_BYTES = 256 * 1024;
+/**
+ * Results whose serialized size reaches this go to the workflow as an `XComRef`: Temporal's payload limit (2 MiB
+ * by default), so a recorded workflow gets every value Temporal itself would deliver unchanged. The DAG runner and
+ * `withTask({ returnRef: true })` ask for refs whatever the size.
+ */
+export const DEFAULT_HISTORY_THRESHOLD_BYTES = 2 * 1024 * 1024;
 
 export interface XComRuntimeOptions {
   /**
@@ -19,8 +27,19 @@ export interface XComRuntimeOptions {
    * once per process and closes it when the last worker using it stops.
    */
   readonly store?: XComBackend | StoreConfig;
-  /** @default 262144 (256 KiB) */
+  /** @default 2097152 (2 MiB, Temporal's payload limit) */
   readonly historyThresholdBytes?: number;
+  /**
+   * Workflow types whose activities are recorded from the workflow's start. Other workflows are recorded once they
+   * call the XCom workflow API (`runDag`, `setDagRun`, `withTask`, `pull`, `resolve`, `waitForXCom`); the rest
+   * run exactly as without the plugin. Baked into the workflow bundle: give the plugin to `bundleWorkflowCode` too.
+   */
+  readonly recordWorkflowTypes?: readonly string[];
+  /**
+   * Record every workflow's activities, and activities scheduled without the XCom task header (by workflows
+   * bundled without the plugin) under the workflow type and id. @default false
+   */
+  readonly recordAll?: boolean;
   /** Apply pending migrations when the store opens. @default true */
   readonly migrate?: boolean;
   /** Serve an embedded store over the Postgres wire protocol so the CLI and other processes can read it. @default true */
@@ -51,12 +70,19 @@ export class XComRuntime {
   #workers = 0;
 
   readonly mapFunctions: MapFunctions;
+  readonly recordScope: RecordScope;
 
   constructor(readonly options: XComRuntimeOptions) {
     this.historyThresholdBytes = options.historyThresholdBytes ?? DEFAULT_HISTORY_THRESHOLD_BYTES;
+    this.recordScope = recordScopeOf(options);
     const byDag = new Map((options.dags ?? []).map((dag) => [dag.dagId, dag.spec.mapFunctions]));
     registerDags(options.dags ?? [], options.triggerTaskQueue);
     this.mapFunctions = { get: (dagId, fnId) => byDag.get(dagId)?.get(fnId) };
+  }
+
+  /** An activity is an XCom task when its workflow opted in (it sent the task header), or with `recordAll`. */
+  records(headers: Headers): boolean {
+    return headers[TASK_HEADER] !== undefined || this.recordScope.all;
   }
 
   get ownsStore(): boolean {
@@ -101,6 +127,16 @@ export class XComRuntime {
     this.#store = undefined;
     if (store && this.ownsStore) await (await store.catch(() => undefined))?.close();
   }
+}
+
+function recordScopeOf(options: XComRuntimeOptions): RecordScope {
+  const types = options.recordWorkflowTypes ?? [];
+  if (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || t === '')) {
+    throw new XComConfigError(
+      `XComPlugin option recordWorkflowTypes must be a list of workflow type names, got ${JSON.stringify(types)}`,
+    );
+  }
+  return { all: options.recordAll === true, workflowTypes: [...types] };
 }
 
 function isBackend(value: XComBackend | StoreConfig | undefined): value is XComBackend {

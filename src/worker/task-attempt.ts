@@ -1,4 +1,5 @@
 import type { Info } from '@temporalio/activity';
+import { toTemporalJsonShape } from '../codec/temporal-json-shape';
 import { entryRef } from '../common/xcom-ref';
 import {
   pendingOverlay,
@@ -13,6 +14,7 @@ import type { XComBackend } from '../store/backend';
 import { assertId, MAX_KEY_LENGTH, RETURN_VALUE_KEY } from '../store/identity';
 import { assertRetention, type Retention } from '../store/retention/retention-class';
 import { resultEntries } from './result-entries';
+import { warnShapeChange } from './shape-warnings';
 import type { TaskInstance } from './task-instance';
 
 /** Options of one push. */
@@ -67,7 +69,9 @@ export class TaskAttempt {
    * an `XComRef` when its serialized size reaches the history threshold.
    */
   async complete(result: unknown): Promise<unknown> {
-    const fromResult = resultEntries(this.task, result);
+    // Recorded as Temporal would send it: a class instance as its fields, functions dropped (with a warning).
+    const shaped = toTemporalJsonShape(result, (change) => warnShapeChange(this.task, change));
+    const fromResult = resultEntries(this.task, shaped);
     const values = new Map(this.#pushes);
     for (const [key, value] of fromResult) values.set(key, value);
     // Always committed, even with nothing to publish: the attempt claims its task instance, and keys an earlier

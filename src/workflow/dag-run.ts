@@ -1,5 +1,6 @@
 // Sandbox code: may import only @temporalio/workflow and src/common.
 import { workflowInfo } from '@temporalio/workflow';
+import { optIntoXCom } from './record-scope';
 
 /** The DAG run a workflow execution stands for. */
 export interface DagRun {
@@ -15,7 +16,7 @@ let override: { dagId?: string; logicalDate?: Date } = {};
 /**
  * Names the DAG this workflow runs and its logical date. Call it before scheduling tasks; by default the DAG id is
  * the workflow type and the logical date is the time a Temporal Schedule meant the run for, else when the workflow
- * (chain) started.
+ * (chain) started. It also opts the workflow in: the activities it schedules from now on are recorded.
  */
 export function setDagRun(options: { dagId?: string; logicalDate?: Date }): void {
   if (options.dagId !== undefined && (typeof options.dagId !== 'string' || options.dagId === '')) {
@@ -25,6 +26,7 @@ export function setDagRun(options: { dagId?: string; logicalDate?: Date }): void
     throw new TypeError('setDagRun: logicalDate is an invalid Date');
   }
   override = { ...override, ...options };
+  optIntoXCom();
 }
 
 /** The DAG id `setDagRun` gave, if any: what continue-as-new carries (otherwise the next type names the DAG). */

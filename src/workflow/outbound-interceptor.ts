@@ -10,10 +10,12 @@ import {
 import { isInternalActivity, TASK_HEADER, type TaskHeader } from '../common/task-header';
 import { currentDagRun } from './dag-run';
 import { withDagRunHeader } from './dag-run-carry';
+import { isRecorded } from './record-scope';
 import { currentTaskOptions, nextDefaultTaskId } from './task-scope';
 
 /**
- * Stamps every activity a workflow schedules with its task identity, and hands the DAG run on at continue-as-new.
+ * Stamps every activity a recorded workflow schedules with its task identity, and hands the DAG run on at
+ * continue-as-new. A workflow that is not recorded gets neither: its history is what it would be without the plugin.
  * It calls `next` synchronously (no extra awaits), so installing it never changes the commands a workflow produces
  * on replay.
  */
@@ -30,12 +32,12 @@ export class XComWorkflowOutboundInterceptor implements WorkflowOutboundCallsInt
   }
 
   continueAsNew(input: ContinueAsNewInput, next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>): Promise<never> {
-    return next({ ...input, headers: withDagRunHeader(input.headers) });
+    return next(isRecorded() ? { ...input, headers: withDagRunHeader(input.headers) } : input);
   }
 }
 
 function withTaskHeader<T extends ActivityInput | LocalActivityInput>(input: T, activityId: string | undefined): T {
-  if (isInternalActivity(input.activityType)) return input;
+  if (isInternalActivity(input.activityType) || !isRecorded()) return input;
   const options = currentTaskOptions();
   const mapIndex = options?.mapIndex ?? -1;
   const taskId =

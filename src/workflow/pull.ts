@@ -4,6 +4,7 @@ import type { XComActivities } from '../common/xcom-activities';
 import type { XComRef } from '../common/xcom-ref';
 import type { PullOptions } from '../pull/pull-options';
 import { currentDagRun } from './dag-run';
+import { optIntoXCom } from './record-scope';
 
 // A local activity's result is recorded in history as a marker, so a pull replays without touching the store.
 const xcomActivities = proxyLocalActivities<XComActivities>({
@@ -22,6 +23,7 @@ export async function pull<T = unknown>(options: WorkflowPullOptions): Promise<T
   if (options.taskIds === undefined) {
     throw new TypeError('pull() in workflow code needs taskIds: the workflow itself is not a task');
   }
+  optIntoXCom();
   const run = currentDagRun();
   return (await xcomActivities.__xcom_pull({
     dagId: run.dagId,
@@ -33,5 +35,6 @@ export async function pull<T = unknown>(options: WorkflowPullOptions): Promise<T
 
 /** Loads the value behind a ref into the workflow. The value then sits in history: do this only when it must. */
 export async function resolve<T = unknown>(ref: XComRef): Promise<T> {
+  optIntoXCom();
   return (await xcomActivities.__xcom_resolve(ref)) as T;
 }

@@ -1,6 +1,7 @@
 // Sandbox code: may import only @temporalio/workflow and src/common.
 import { AsyncLocalStorage } from '@temporalio/workflow';
 import type { TaskOptions } from '../common/task-header';
+import { optIntoXCom } from './record-scope';
 
 const scope = new AsyncLocalStorage<TaskOptions>();
 
@@ -8,8 +9,10 @@ const scope = new AsyncLocalStorage<TaskOptions>();
  * Runs `schedule` with task options for the activity it schedules:
  * `await withTask({ taskId: 'extract' }, () => acts.extract())`.
  * Without it, an activity's task id is its `activityId` when set, else its type (`extract`, `extract__1`, …).
+ * The first call opts the workflow in: this and every later activity it schedules are recorded.
  */
 export function withTask<T>(options: TaskOptions, schedule: () => Promise<T>): Promise<T> {
+  optIntoXCom();
   return scope.run(options, schedule);
 }
 

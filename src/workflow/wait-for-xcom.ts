@@ -11,6 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { XComActivities } from '../common/xcom-activities';
+import { optIntoXCom } from './record-scope';
 import {
   XCOM_AVAILABLE_SIGNAL,
   type WaitForXComResult,
@@ -68,6 +69,7 @@ export async function waitForXCom<T = unknown>(
   if (options?.timeout === undefined) {
     throw new TypeError('waitForXCom needs { timeout }: a wait must not hang forever');
   }
+  optIntoXCom();
   installHandler();
   const minLogicalDate = target.minLogicalDate instanceof Date ? target.minLogicalDate.toISOString() : target.minLogicalDate;
   const request = { ...target, ...(minLogicalDate !== undefined && { minLogicalDate }) };

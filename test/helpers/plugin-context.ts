@@ -3,6 +3,7 @@ import type { WorkflowBundleWithSourceMap, WorkerOptions } from '@temporalio/wor
 import type { StoreConfig } from '../../src/config/store-config';
 import { XComPlugin, type XComPluginOptions } from '../../src/plugin';
 import type { XComBackend } from '../../src/store/backend';
+import { RECORDING_TEST_OPTIONS } from './recording-options';
 import { testStoreConfig } from './store-fixtures';
 import { bundleTestWorkflows, connectTemporal, createTestWorker, uniqueTaskQueue, type TemporalTestEnv } from './temporal';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -24,7 +25,7 @@ export interface PluginContext {
 export async function openPluginContext(options: Partial<XComPluginOptions> = {}, store: Partial<StoreConfig> = {}): Promise<PluginContext> {
   const database = await createTestDatabase();
   const storeConfig = testStoreConfig(database.url, store);
-  const plugin = new XComPlugin({ store: storeConfig, ...options });
+  const plugin = new XComPlugin({ store: storeConfig, ...RECORDING_TEST_OPTIONS, ...options });
   const env = await connectTemporal();
   const bundle = await bundleTestWorkflows(plugin);
   return {

@@ -69,7 +69,7 @@ describe('recording task results as XComs (real Temporal, Postgres, MinIO)', () 
     expect(cause.nonRetryable).toBe(true);
     expect(cause.message).toContain("task 'bad_value'");
     expect(cause.message).toContain("key 'return_value'");
-    expect(cause.message).toContain('$.rows[1].fn');
+    expect(cause.message).toContain('the value at $.rows[1].self refers back to $.rows[1]');
   });
 
   test('every pull shape, from an activity; a task reads its own pushes', async () => {
