@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { XComIdentityError } from '../../src/errors';
 import { pendingOverlay, pullXCom, type PullCaller, type PullOptions } from '../../src/pull';
 import { XComStore } from '../../src/store/xcom-store';
-import type { XComWrite } from '../../src/store/types';
+import type { XComBackend } from '../../src/store/backend';
+import type { GetManyOptions, XComFilter, XComWrite } from '../../src/store/types';
 import { openEngine, openObjectStore, uniqueRunId } from '../helpers/store-fixtures';
 import { countingBackend } from './counting-backend';
 
@@ -247,8 +248,20 @@ describe('pullXCom', () => {
       }
       const who: PullCaller = { dagId: daily, runId: 'rt-3', taskId: 'x', mapIndex: -1, logicalDate: day(3) };
       expect(await pullXCom(counted.store, who, { taskIds: 'wide', includePriorDates: true })).toEqual(['3-0', '3-1', '3-2']);
-      // One metadata row to find the run, then that run's three values.
-      expect(counted.rowsFetched).toBe(4);
+      // One query finds the run and reads its three values.
+      expect(counted.calls.getMany).toBe(1);
+      expect(counted.rowsFetched).toBe(3);
+
+      // A backend that ignores newestRunOnly returns every prior run's rows: the pull still keeps the newest run's.
+      const ignoring: XComBackend = Object.assign(Object.create(store) as XComBackend, {
+        getMany: (filter: XComFilter, options?: GetManyOptions) => store.getMany({ ...filter, newestRunOnly: undefined }, options),
+      });
+      expect(await pullXCom(ignoring, who, { taskIds: 'wide', includePriorDates: true })).toEqual(['3-0', '3-1', '3-2']);
+      expect(await pullXCom(ignoring, { ...who, logicalDate: day(2) }, { taskIds: 'wide', includePriorDates: true })).toEqual([
+        '2-0',
+        '2-1',
+        '2-2',
+      ]);
     });
   });
 
