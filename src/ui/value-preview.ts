@@ -1,5 +1,5 @@
 import { sha256Hex } from '../codec/digest';
-import { parseEncoding, type ParsedEncoding } from '../codec/encoding';
+import { formatEncoding, parseEncoding, type ParsedEncoding } from '../codec/encoding';
 import type { ObjectStore } from '../objects/object-store';
 import type { EntryRow } from '../store/entry-rows';
 import { JsonPrefixError, parseJsonPrefix } from './json-prefix';
@@ -68,6 +68,11 @@ export async function previewEntry(row: EntryRow, sources: PreviewSources): Prom
     encoding = parseEncoding(row.encoding);
   } catch {
     return { ...base, ...empty, type: 'unknown', masked: false, unavailable: `encoding ${row.encoding} is not one this version can read` };
+  }
+  if (formatEncoding(encoding.format, encoding.compression) !== row.encoding) {
+    // More than format and compression (encryption at rest): a part can be neither decrypted alone nor authenticated.
+    const reason = `encoding ${row.encoding} seals the stored bytes beyond compression (encryption at rest), so a part of them cannot be read, and a preview never loads a whole value`;
+    return { ...base, ...empty, type: encoding.format, masked: false, unavailable: reason };
   }
   const read = rangeReader(row, sources.objectStore);
   if (typeof read === 'string') return { ...base, ...empty, type: encoding.format, masked: false, unavailable: read };

@@ -121,6 +121,16 @@ describe('value previews read a bounded prefix', () => {
     expect(counting.wholeReads).toBe(0);
   });
 
+  test('an encoding that seals the bytes (encryption at rest) gets a reason naming it, and nothing is read', async () => {
+    const { counting, rowOf } = await storeOn('minio', 'gzip');
+    const row = await rowOf('return_value', rows(10_000));
+    const sealed = { ...row, encoding: 'json+gzip+aes256gcm.k1' };
+    const preview = await previewEntry(sealed, { objectStore: counting, mask: defaultMask });
+    expect(preview.unavailable).toMatch(/^encoding json\+gzip\+aes256gcm\.k1 .*a preview never loads a whole value|^encoding json\+gzip\+aes256gcm\.k1 is not one this version can read$/);
+    expect(preview.tree).toBeUndefined();
+    expect(counting.rangeBytes + counting.wholeReads).toBe(0);
+  });
+
   test.each(['minio', 'directory'] as const)('getRange on %s: the bytes asked for, fewer at the end, none past it', async (kind) => {
     const { objects } = await storeOn(kind, 'none');
     const body = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 256));
