@@ -36,6 +36,12 @@ export type { SqlEngine, SqlExecutor } from './engines/sql-engine';
 export { migrate, schemaStatus, type MigrationResult, type SchemaStatus } from './migrations/migrate';
 export { S3ObjectStore, DirectoryObjectStore, type ObjectStore, type ObjectInfo } from './objects';
 export { createValueCodec, type ValueCodec } from './codec';
+export {
+  encryptionKeyring,
+  parseEncryptionKeys,
+  type EncryptionKey,
+  type EncryptionKeyring,
+} from './codec/encryption-keys';
 export * from './errors';
 export { createDagSchedule, NO_CATCHUP_WINDOW, type DagScheduleOptions } from './client/dag-schedule';
 export { createCleanupSchedule, type CleanupScheduleOptions } from './client/cleanup-schedule';

@@ -3,7 +3,9 @@ import { XComConfigError, XComError, XComIntegrityError } from '../errors';
 import { compressIfSmaller, type CompressionPolicy, decompress, DEFAULT_COMPRESS_ABOVE_BYTES } from './compression';
 import { sha256Hex } from './digest';
 import type { EncodedValue, ValueFormat, ValueLocation } from './encoded-value';
-import { formatEncoding, parseEncoding } from './encoding';
+import { formatEncoding, parseEncoding, type ParsedEncoding } from './encoding';
+import { ENCRYPTION_KEYS_SETTING, READ_PLAINTEXT_SETTING, type EncryptionKey, type EncryptionKeyring } from './encryption-keys';
+import { keyedDigest, openEnvelope, sealEnvelope } from './envelope';
 import { fromJsonText, toJsonText } from './json-value';
 import { describeLocation } from './location';
 
@@ -28,6 +30,11 @@ export interface ValueCodecOptions {
   readonly compression?: 'gzip' | 'br' | 'none';
   /** Values serializing to fewer bytes are never compressed. Default 1024. */
   readonly compressAboveBytes?: number;
+  /**
+   * Encrypt values at rest (rows and objects) with AES-256-GCM envelopes under `current`; any key of the ring
+   * decrypts. Digests become keyed (HMAC-SHA-256) so they reveal nothing about small values. Unset: plaintext.
+   */
+  readonly encryption?: EncryptionKeyring;
 }
 
 /**
@@ -37,14 +44,17 @@ export interface ValueCodecOptions {
  */
 export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
   const policy = compressionPolicy(options);
+  const keyring = options.encryption;
   return {
     async encode(value, location) {
       const { format, bytes } = serialize(value, location);
-      const digest = sha256Hex(bytes);
+      const kek = keyring?.current;
+      const digest = kek ? keyedDigest(bytes, kek) : sha256Hex(bytes);
       const stored = await compressIfSmaller(bytes, policy);
+      const encoding = formatEncoding(format, stored.compression, kek?.id);
       return {
-        bytes: stored.bytes,
-        encoding: formatEncoding(format, stored.compression),
+        bytes: kek ? sealEnvelope(stored.bytes, kek, envelopeAad(encoding, digest)) : stored.bytes,
+        encoding,
         sizeBytes: bytes.length,
         digest,
       };
@@ -58,7 +68,14 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
       } catch (error) {
         throw new XComIntegrityError(`Cannot read ${where}: ${(error as Error).message}`, { cause: error });
       }
-      let bytes = stored;
+      if (keyring && !keyring.readPlaintext && parsed.encryptionKeyId === undefined) {
+        throw new XComIntegrityError(
+          `Refusing ${where}: it is stored unencrypted (encoding ${encoding}) while encryption is on. If it was ` +
+            `written before ${ENCRYPTION_KEYS_SETTING} was set, allow such values with ${READ_PLAINTEXT_SETTING}=true.`,
+        );
+      }
+      const kek = parsed.encryptionKeyId === undefined ? undefined : keyFor(parsed, keyring, where);
+      let bytes = kek ? open(stored, kek, encoding, digest, where) : stored;
       if (parsed.compression) {
         try {
           bytes = await decompress(stored, parsed.compression);
@@ -69,7 +86,7 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
           );
         }
       }
-      const actual = sha256Hex(bytes);
+      const actual = kek ? keyedDigest(bytes, kek) : sha256Hex(bytes);
       if (actual !== digest.toLowerCase()) {
         throw new XComIntegrityError(
           `Digest mismatch for ${where}: expected sha256 ${digest}, got ${actual}. ` +
@@ -87,6 +104,33 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
       }
     },
   };
+}
+
+function keyFor(parsed: ParsedEncoding, keyring: EncryptionKeyring | undefined, where: string): EncryptionKey {
+  const id = parsed.encryptionKeyId!;
+  const key = keyring?.byId(id);
+  if (key) return key;
+  throw new XComConfigError(
+    `Cannot read ${where}: it is encrypted with key '${id}', which ${ENCRYPTION_KEYS_SETTING} does not hold ` +
+      `(${keyring ? `it holds ${keyring.ids.map((k) => `'${k}'`).join(', ')}` : 'it is not set'}).`,
+  );
+}
+
+function open(stored: Buffer, kek: EncryptionKey, encoding: string, digest: string, where: string): Buffer {
+  try {
+    return openEnvelope(stored, kek, envelopeAad(encoding, digest));
+  } catch (error) {
+    throw new XComIntegrityError(
+      `Cannot decrypt ${where} with key '${kek.id}': ${(error as Error).message}. The stored bytes or their digest ` +
+        `were changed after they were written (or forged).`,
+      { cause: error },
+    );
+  }
+}
+
+/** What both seals of an envelope authenticate: the value's encoding (format, compression, key) and digest. */
+function envelopeAad(encoding: string, digest: string): Buffer {
+  return Buffer.from(`temporal-xcom/v1|${encoding}|${digest.toLowerCase()}`, 'utf8');
 }
 
 function serialize(value: unknown, location?: ValueLocation): { format: ValueFormat; bytes: Buffer } {

@@ -1,4 +1,4 @@
-import { createValueCodec } from '../codec/value-codec';
+import { createValueCodec, type ValueCodec } from '../codec/value-codec';
 import { openEmbeddedEngine } from '../engines/open-embedded-store';
 import { createPostgresEngine } from '../engines/postgres-engine';
 import type { SqlEngine } from '../engines/sql-engine';
@@ -28,13 +28,18 @@ export async function openXComStore(config: StoreConfig, options: OpenStoreOptio
   return new XComStore({
     engine,
     objectStore: openObjectStore(config),
-    codec: createValueCodec({ compression: config.compression }),
+    codec: codecFor(config),
     schema: config.schema,
     inlineThresholdBytes: config.inlineThresholdBytes,
     maxValueBytes: config.maxValueBytes,
     objectGraceMs: config.objectGraceMs,
     defaultRetention: config.retention,
   });
+}
+
+/** The value codec a configuration describes (compression, encryption at rest). */
+export function codecFor(config: StoreConfig): ValueCodec {
+  return createValueCodec({ compression: config.compression, encryption: config.encryption });
 }
 
 function openEngine(config: StoreConfig, options: OpenStoreOptions): Promise<SqlEngine> {

@@ -3,6 +3,12 @@ import { DEFAULT_SCHEMA } from '../migrations/schema-name';
 import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from '../store/limits';
 import { DEFAULT_OBJECT_GRACE_MS } from '../store/object-sweeper';
 import { assertRetention, type Retention } from '../store/retention/retention-class';
+import {
+  ENCRYPTION_KEYS_SETTING,
+  READ_PLAINTEXT_SETTING,
+  parseEncryptionKeys,
+  type EncryptionKeyring,
+} from '../codec/encryption-keys';
 import { envBoolean, envBytes, envChoice, envDuration, envString, type Env } from './env-values';
 
 /** Where the XCom store keeps rows and objects, as plain data (from options or the environment). */
@@ -27,6 +33,8 @@ export interface StoreConfig {
   readonly objectGraceMs?: number;
   /** How long entries live unless a task or push says otherwise: 'run', 'forever' or a duration. @default 'run' */
   readonly retention?: Retention;
+  /** Encrypt values at rest with these keys (newest first); unset: values are stored as written. */
+  readonly encryption?: EncryptionKeyring;
 }
 
 /** Every environment variable the store reads, with what it does (the CLI's and the worker's `--help`). */
@@ -46,6 +54,8 @@ export const STORE_ENV_VARS: readonly (readonly [name: string, meaning: string])
   ['XCOM_COMPRESSION', 'gzip, br or none; default gzip (kept only when it shrinks the value)'],
   ['XCOM_OBJECT_GRACE', 'the object sweeper leaves unreferenced objects younger than this; default 6h'],
   ['XCOM_RETENTION', "how long XComs live unless a task says otherwise: run, forever or a duration; default run"],
+  [ENCRYPTION_KEYS_SETTING, 'encrypt values at rest: id:base64key[,id:base64key...], newest first (openssl rand -base64 32)'],
+  [READ_PLAINTEXT_SETTING, 'with encryption on, still read values stored before it was turned on; default false'],
 ];
 
 /** Reads the store configuration from environment variables (see `STORE_ENV_VARS`). */
@@ -76,6 +86,7 @@ export function storeConfigFromEnv(env: Env = process.env, cwd = process.cwd()):
     compression: envChoice(env, 'XCOM_COMPRESSION', ['gzip', 'br', 'none'] as const, 'gzip'),
     objectGraceMs: envDuration(env, 'XCOM_OBJECT_GRACE', DEFAULT_OBJECT_GRACE_MS),
     retention: envRetention(env),
+    encryption: envEncryption(env),
   };
 }
 
@@ -83,4 +94,10 @@ function envRetention(env: Env): Retention {
   const raw = envString(env, 'XCOM_RETENTION') ?? 'run';
   assertRetention('XCOM_RETENTION', raw);
   return raw;
+}
+
+function envEncryption(env: Env): EncryptionKeyring | undefined {
+  const keys = envString(env, ENCRYPTION_KEYS_SETTING);
+  if (keys === undefined) return undefined;
+  return parseEncryptionKeys(keys, { readPlaintext: envBoolean(env, READ_PLAINTEXT_SETTING, false) });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createValueCodec } from '../../codec/value-codec';
+import { codecFor } from '../../config/open-store';
 import { quoteSchema } from '../../migrations/schema-name';
 import { entryMetaFromRow } from '../../store/entry-rows';
 import { integerArg } from '../cli-options';
@@ -31,7 +31,7 @@ export function registerList(program: Command, io: CliIo): void {
     .option('--map-index <n>', 'only this map index (-1: not mapped)', integerArg('--map-index', -1))
     .option('--preview-chars <n>', 'characters of each value to show', integerArg('--preview-chars', 1), 40);
   pageOptions(command, 'entries', 50, entryCursorArg).action(
-    withStore(io, async ({ store, output }, options: ListOptions) => {
+    withStore(io, async ({ store, config, output }, options: ListOptions) => {
       const page = await entryPage(store.engine, quoteSchema(store.schema), {
         dagId: options.dag,
         runId: options.run,
@@ -41,8 +41,8 @@ export function registerList(program: Command, io: CliIo): void {
         limit: options.limit,
         after: options.after,
       });
-      // Previews only decode inline values (no object is fetched): any codec reads any stored encoding.
-      const codec = createValueCodec();
+      // Previews only decode inline values (no object is fetched); encrypted ones need the configured keys.
+      const codec = codecFor(config);
       const items = await Promise.all(
         page.rows.map(async (row) => {
           const meta = entryMetaFromRow(row);

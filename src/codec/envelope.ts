@@ -1,0 +1,56 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import type { EncryptionKey } from './encryption-keys';
+
+/**
+ * AES-256-GCM envelope encryption of one stored value. A fresh data key seals the bytes; the key-encryption key
+ * seals the data key. Layout: version (1) | wrap IV (12) | wrapped data key (32) | wrap tag (16) | IV (12) |
+ * ciphertext | tag (16). Both seals authenticate `aad`, so a value moved under another digest or format fails.
+ */
+
+const VERSION = 1;
+const IV = 12;
+const TAG = 16;
+const DATA_KEY = 32;
+const HEADER = 1 + IV + DATA_KEY + TAG + IV;
+export const ENVELOPE_OVERHEAD_BYTES = HEADER + TAG;
+
+export function sealEnvelope(plain: Buffer, kek: EncryptionKey, aad: Buffer): Buffer {
+  const dataKey = randomBytes(DATA_KEY);
+  const wrapIv = randomBytes(IV);
+  const wrap = createCipheriv('aes-256-gcm', kek.key, wrapIv).setAAD(aad);
+  const wrapped = Buffer.concat([wrap.update(dataKey), wrap.final()]);
+  const iv = randomBytes(IV);
+  const seal = createCipheriv('aes-256-gcm', dataKey, iv).setAAD(aad);
+  const body = Buffer.concat([seal.update(plain), seal.final()]);
+  return Buffer.concat([Buffer.of(VERSION), wrapIv, wrapped, wrap.getAuthTag(), iv, body, seal.getAuthTag()]);
+}
+
+/** The plain bytes; throws when the envelope was changed, sealed with another key, or bound to other `aad`. */
+export function openEnvelope(sealed: Buffer, kek: EncryptionKey, aad: Buffer): Buffer {
+  if (sealed.length < ENVELOPE_OVERHEAD_BYTES || sealed[0] !== VERSION) {
+    throw new Error(`not an encrypted value of version ${VERSION} (${sealed.length} bytes)`);
+  }
+  let at = 1;
+  const take = (n: number): Buffer => sealed.subarray(at, (at += n));
+  const wrapIv = take(IV);
+  const wrapped = take(DATA_KEY);
+  const wrapTag = take(TAG);
+  const iv = take(IV);
+  const body = sealed.subarray(at, sealed.length - TAG);
+  const tag = sealed.subarray(sealed.length - TAG);
+  const unwrap = createDecipheriv('aes-256-gcm', kek.key, wrapIv).setAAD(aad);
+  unwrap.setAuthTag(wrapTag);
+  const dataKey = Buffer.concat([unwrap.update(wrapped), unwrap.final()]);
+  const open = createDecipheriv('aes-256-gcm', dataKey, iv).setAAD(aad);
+  open.setAuthTag(tag);
+  return Buffer.concat([open.update(body), open.final()]);
+}
+
+/**
+ * The digest of an encrypted value: HMAC-SHA-256 under a key derived from the key-encryption key. A plain SHA-256
+ * would let anyone reading the database confirm a guess of a small value; this one needs the key.
+ */
+export function keyedDigest(bytes: Uint8Array, kek: EncryptionKey): string {
+  const macKey = Buffer.from(hkdfSync('sha256', kek.key, Buffer.alloc(0), 'temporal-xcom value digest', 32));
+  return createHmac('sha256', macKey).update(bytes).digest('hex');
+}

@@ -1,0 +1,149 @@
+import { randomBytes, createHash } from 'node:crypto';
+import { Client } from 'pg';
+import { encryptionKeyring, type EncryptionKeyring } from '../../src/codec/encryption-keys';
+import { openXComStore } from '../../src/config/open-store';
+import type { StoreConfig } from '../../src/config/store-config';
+import { XComConfigError, XComIntegrityError } from '../../src/errors';
+import { S3ObjectStore } from '../../src/objects/s3-object-store';
+import type { XComStore } from '../../src/store/xcom-store';
+import { testStoreConfig, uniqueRunId } from '../helpers/store-fixtures';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+
+// Encryption at rest on Postgres and MinIO: what the database and the bucket hold must not contain the values,
+// and whoever can write them must not be able to slip in a value the store then returns.
+const DAG = 'encryption_at_rest';
+const MARKER = 'PLAINTEXT-MARKER-7f3a';
+const k1 = { id: 'k1', key: randomBytes(32) };
+const k2 = { id: 'k2', key: randomBytes(32) };
+
+let database: TestDatabase;
+let sql: Client;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  sql = new Client({ connectionString: database.url });
+  await sql.connect();
+});
+afterAll(async () => {
+  await sql.end();
+  await database.drop();
+});
+
+/** A store with compression off, so a test without encryption would find the marker as is (the control). */
+async function withStore<T>(encryption: EncryptionKeyring | undefined, fn: (store: XComStore, config: StoreConfig) => Promise<T>, base?: StoreConfig): Promise<T> {
+  const config = { ...(base ?? testStoreConfig(database.url, { compression: 'none', inlineThresholdBytes: 4096 })), encryption };
+  const store = await openXComStore(config);
+  try {
+    return await fn(store, config);
+  } finally {
+    await store.close();
+  }
+}
+
+const values = { small: { note: MARKER, n: 1 }, large: { note: MARKER, rows: Array.from({ length: 2000 }, (_, i) => `${MARKER}-${i}`) } };
+
+/** Writes a small (inline) and a large (object store) value; returns the raw row bytes and the raw object bytes. */
+async function writeAndReadRaw(store: XComStore, config: StoreConfig) {
+  const runId = uniqueRunId();
+  await store.commit(Object.entries(values).map(([taskId, value]) => ({ dagId: DAG, runId, taskId, key: 'return_value', value, attempt: 1 })));
+  const rows = (await sql.query<{ task_id: string; inline_value: Buffer | null; object_key: string | null; digest: string; encoding: string }>(
+    'select task_id, inline_value, object_key, digest, encoding from xcom.entries where run_id = $1 order by task_id', [runId],
+  )).rows;
+  const objects = new S3ObjectStore(config.objects as never);
+  try {
+    const large = rows.find((r) => r.task_id === 'large')!;
+    expect(large.object_key).not.toBeNull();
+    const object = await objects.get(large.object_key!);
+    return { runId, rows, object };
+  } finally {
+    await objects.close();
+  }
+}
+
+const holdsMarker = (bytes: Buffer | null): boolean => bytes !== null && bytes.includes(Buffer.from(MARKER));
+
+describe('encryption at rest', () => {
+  test('control: without encryption the raw row and object hold the value as written', async () => {
+    await withStore(undefined, async (store, config) => {
+      const { rows, object } = await writeAndReadRaw(store, config);
+      expect(holdsMarker(rows.find((r) => r.task_id === 'small')!.inline_value)).toBe(true);
+      expect(holdsMarker(object)).toBe(true);
+    });
+  });
+
+  test('with keys set, raw rows and objects hold no plaintext and no plain digest; values read back whole', async () => {
+    await withStore(encryptionKeyring([k1]), async (store, config) => {
+      const { runId, rows, object } = await writeAndReadRaw(store, config);
+      const small = rows.find((r) => r.task_id === 'small')!;
+      expect(holdsMarker(small.inline_value)).toBe(false);
+      expect(holdsMarker(object)).toBe(false);
+      expect(rows.map((r) => r.encoding)).toEqual(['json+aes256gcm.k1', 'json+aes256gcm.k1']);
+      // The digest is keyed: not the SHA-256 anyone could compute from a guess of the value.
+      const plainDigest = createHash('sha256').update(JSON.stringify(values.small)).digest('hex');
+      expect(small.digest).not.toBe(plainDigest);
+      for (const taskId of ['small', 'large'] as const) {
+        expect((await store.get({ dagId: DAG, runId, taskId, key: 'return_value' }))?.value).toEqual(values[taskId]);
+      }
+    });
+  });
+
+  test('a forged value with a recomputed digest, a changed digest, a flipped byte and a plaintext swap are all detected', async () => {
+    await withStore(encryptionKeyring([k1]), async (store, config) => {
+      const { runId } = await writeAndReadRaw(store, config);
+      const id = { dagId: DAG, runId, taskId: 'small', key: 'return_value' };
+      const original = (await sql.query('select inline_value, digest, encoding from xcom.entries where run_id = $1 and task_id = $2', [runId, 'small'])).rows[0];
+      const forge = async (inline: Buffer, digest: string, encoding: string): Promise<unknown> => {
+        await sql.query('update xcom.entries set inline_value = $3, digest = $4, encoding = $5 where run_id = $1 and task_id = $2', [runId, 'small', inline, digest, encoding]);
+        return store.get(id).then(() => 'read', (err: unknown) => err);
+      };
+      const forged = Buffer.from(JSON.stringify({ note: 'forged', n: 2 }));
+      const forgedDigest = createHash('sha256').update(forged).digest('hex');
+      // A forged envelope: a ciphertext the attacker made under a key of their own, with a digest to match.
+      const other = await withStore(encryptionKeyring([{ id: 'k1', key: randomBytes(32) }]), async (s, c) => (await writeAndReadRaw(s, c)).rows.find((r) => r.task_id === 'small')!);
+      const flipped = Buffer.from(original.inline_value as Buffer);
+      flipped[flipped.length - 20]! ^= 1;
+      const attempts = {
+        otherKey: await forge(other.inline_value!, other.digest, other.encoding),
+        changedDigest: await forge(original.inline_value, forgedDigest, original.encoding),
+        flippedByte: await forge(flipped, original.digest, original.encoding),
+        plaintextSwap: await forge(forged, forgedDigest, 'json'),
+      };
+      for (const [name, outcome] of Object.entries(attempts)) {
+        expect([name, outcome]).toEqual([name, expect.any(XComIntegrityError)]);
+      }
+      expect((attempts.plaintextSwap as Error).message).toContain('XCOM_ENCRYPTION_READ_PLAINTEXT');
+      await forge(original.inline_value, original.digest, original.encoding);
+      expect((await store.get(id))?.value).toEqual(values.small);
+    });
+  });
+
+  test('keys rotate: the newest seals, older keys still open until removed, then the error names the key and setting', async () => {
+    const base = testStoreConfig(database.url, { compression: 'none', inlineThresholdBytes: 4096 });
+    const runId = uniqueRunId();
+    const id = (taskId: string) => ({ dagId: DAG, runId, taskId, key: 'return_value' });
+    await withStore(encryptionKeyring([k1]), (store) => store.set({ ...id('old'), value: values.large, attempt: 1 }), base);
+    await withStore(encryptionKeyring([k2, k1]), async (store) => {
+      await store.set({ ...id('new'), value: values.small, attempt: 1 });
+      expect((await store.get(id('old')))?.value).toEqual(values.large);
+    }, base);
+    const encodings = (await sql.query('select task_id, encoding from xcom.entries where run_id = $1 order by task_id', [runId])).rows;
+    expect(encodings).toEqual([{ task_id: 'new', encoding: 'json+aes256gcm.k2' }, { task_id: 'old', encoding: 'json+aes256gcm.k1' }]);
+    await withStore(encryptionKeyring([k2]), async (store) => {
+      expect((await store.get(id('new')))?.value).toEqual(values.small);
+      const refused = await store.get(id('old')).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(XComConfigError);
+      expect((refused as Error).message).toMatch(/encrypted with key 'k1', which XCOM_ENCRYPTION_KEYS does not hold \(it holds 'k2'\)/);
+    }, base);
+  });
+
+  test('values written before encryption are refused unless XCOM_ENCRYPTION_READ_PLAINTEXT allows them', async () => {
+    const base = testStoreConfig(database.url, { compression: 'none' });
+    const id = { dagId: DAG, runId: uniqueRunId(), taskId: 'before', key: 'return_value' };
+    await withStore(undefined, (store) => store.set({ ...id, value: values.small, attempt: 1 }), base);
+    await withStore(encryptionKeyring([k1]), async (store) => {
+      await expect(store.get(id)).rejects.toThrow(/stored unencrypted \(encoding json\) while encryption is on/);
+    }, base);
+    await withStore(encryptionKeyring([k1], { readPlaintext: true }), async (store) => {
+      expect((await store.get(id))?.value).toEqual(values.small);
+    }, base);
+  });
+});
