@@ -109,6 +109,18 @@ describe('the xcom ui page in chromium', () => {
     await expect(page.locator('a.download').count()).resolves.toBe(0);
   });
 
+  test("the runs page's form filters by date range (the run's logical date is 2026-03-01)", async () => {
+    await page.goto(`${ui.url}runs?dag=${run.dagId}`);
+    await page.locator('input[name=from]').fill('2026-03-02');
+    await page.getByRole('button', { name: 'filter' }).click();
+    await expect(page.locator('p.empty').textContent()).resolves.toBe('no runs match');
+    await page.locator('input[name=from]').fill('2026-03-01');
+    await page.locator('input[name=to]').fill('2026-03-02');
+    await page.getByRole('button', { name: 'filter' }).click();
+    await expect(page.locator('a.run').allTextContents()).resolves.toEqual([run.runId]);
+    expect(new URL(page.url()).search).toBe(`?dag=${run.dagId}&from=2026-03-01&to=2026-03-02`);
+  });
+
   test('the JSON API serves the documents the page draws, and the download behind --allow-download', async () => {
     const api = `${ui.url}api/runs/${run.dagId}/${run.runId}`;
     const tasks = (await (await page.request.get(api)).json()) as { tasks: { taskId: string; state: string; ledger: Record<string, number> }[] };
@@ -123,6 +135,9 @@ describe('the xcom ui page in chromium', () => {
     expect(rows).toHaveLength(ROWS);
     const masked = await page.request.get(`${api}/tasks/summarize/-1/xcoms/api_token/download`);
     expect(masked.status()).toBe(403);
+    const badDate = await page.request.get(`${ui.url}api/runs?from=yesterday`);
+    expect(badDate.status()).toBe(400);
+    expect(((await badDate.json()) as { error: string }).error).toBe("from must be a date such as '2024-06-01' or an ISO 8601 time, got 'yesterday'");
     const missing = await page.request.get(`${api}/tasks/extract/-1/xcoms/nope`);
     expect(missing.status()).toBe(404);
     expect(((await missing.json()) as { error: string }).error).toMatch(/no XCom .* key=nope/);
