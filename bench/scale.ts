@@ -22,11 +22,11 @@ import { DirectoryObjectStore } from '../src/objects/directory-object-store';
 import { SubscriptionStore } from '../src/subscriptions/subscription-store';
 import { XComStore } from '../src/store/xcom-store';
 import { describeMachine } from './lib/machine';
-import { compare } from './lib/measure';
 import { FLOOR_DDL, FLOOR_UPSERT } from './lib/floor-sql';
 import { formatMs, formatRatio, markdownTable } from './lib/table';
 import { explainAnalyze, recordingEngine, statementsOf } from './scale/explain';
 import { fillScale, type ScalePlan } from './scale/fill';
+import { median, pairedRatio } from './scale/paired';
 import { neverWrittenTarget, nextRunCaller, scaleOperations, type ScaleOperation } from './scale/operations';
 import { pullXCom } from '../src/pull/pull-xcom';
 
@@ -172,21 +172,17 @@ async function measureDatabase(url: string, plan: ScalePlan, passes: number): Pr
       };
       for (const op of scaleOperations({ store, subscriptions, plan, pass, runOf })) {
         const reads = op.kind === 'read';
-        // One call of each side per round, alternating which goes first: bursts of load from other processes on a
-        // shared machine hit both sides alike.
-        const iterations = reads ? 240 : 60;
-        const settings = { warmup: reads ? 30 : 10, iterations, rounds: iterations };
-        const { ours, floor: bare } = await compare(op.run, floorSelect, settings);
+        const settings = { warmup: reads ? 30 : 10, iterations: reads ? 240 : 60 };
+        const paired = await pairedRatio(op.run, floorSelect, settings);
         const entry = results.get(op.name) ?? { op, ratios: [], oursMs: [], floorMs: [], likeRatios: [] };
-        entry.ratios.push(ours.p50Ms / bare.p50Ms);
-        entry.oursMs.push(ours.p50Ms);
-        entry.floorMs.push(bare.p50Ms);
+        entry.ratios.push(paired.ratio);
+        entry.oursMs.push(paired.oursP50Ms);
+        entry.floorMs.push(paired.floorP50Ms);
         if (op.like) {
-          // Its own interleaved comparison; the writes use other keys than the first comparison's.
+          // Its own paired comparison; the writes use other keys than the first comparison's.
           const other = (i: number) => op.run(i + 1_000_000);
           const alike = op.like === 'upsert' ? upsertFloor : rowsFloor(op.like.rows);
-          const { ours: again, floor: same } = await compare(reads ? op.run : other, alike, settings);
-          entry.likeRatios.push(again.p50Ms / same.p50Ms);
+          entry.likeRatios.push((await pairedRatio(reads ? op.run : other, alike, settings)).ratio);
         }
         results.set(op.name, entry);
       }
@@ -230,7 +226,6 @@ function report(options: Options, machine: string[], results: Map<number, Result
   const [small, large] = options.sizes as [number, number];
   const big = results.get(large)!;
   const little = results.get(small)!;
-  const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const range = (xs: readonly number[]) => `${formatRatio(Math.min(...xs))}–${formatRatio(Math.max(...xs))}`;
   const rows = [...big.values()].map(({ op, ratios, oursMs, floorMs, likeRatios }) => {
     const growth = median(ratios) / median(little.get(op.name)!.ratios);
@@ -254,7 +249,7 @@ function report(options: Options, machine: string[], results: Map<number, Result
     '',
     `- ${sourceRevision()}`,
     ...machine.map((l) => `- ${l}`),
-    `- ${options.passes} passes per database; each pass times every operation alternating call by call with the floor (240 calls a side for reads, 60 for writes), warm-ups excluded; ${seconds.toFixed(0)} s in all`,
+    `- ${options.passes} passes per database; each pass times every operation in pairs with the floor, one call each, alternating which goes first (240 pairs for reads, 60 for writes), warm-ups excluded; a ratio is the median of the pairs' ratios, the spread is over the passes; ${seconds.toFixed(0)} s in all`,
     `- floor: \`${FLOOR_SQL.replace(/\s+/g, ' ')}\` on a bare pg Client, a named (prepared) statement like the store's reads, same table, same random runs`,
     '',
     markdownTable(
