@@ -35,10 +35,12 @@ const SECURITY_HEADERS = {
 /** Serves the read-only page and its JSON API over `store` (which the caller opens and closes). */
 export async function startUiServer(store: XComStore, options: UiServerOptions): Promise<UiServer> {
   const data = new UiData(store, options);
-  const server = createServer((req, res) => {
-    handle(req, res, data, store).catch((err: unknown) => sendError(res, err, isApi(req)));
-  });
   const host = options.host ?? '127.0.0.1';
+  const loopbackOnly = LOOPBACK.has(host) || host.startsWith('127.');
+  const server = createServer((req, res) => {
+    const handled = loopbackOnly && !LOOPBACK.has(hostnameOf(req)) ? refuseHost(req) : handle(req, res, data, store);
+    handled.catch((err: unknown) => sendError(res, err, isApi(req)));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => resolve());
@@ -56,6 +58,21 @@ export async function startUiServer(store: XComStore, options: UiServerOptions):
 }
 
 const isApi = (req: IncomingMessage) => (req.url ?? '').startsWith('/api/');
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+function hostnameOf(req: IncomingMessage): string {
+  const host = req.headers.host ?? '';
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+}
+
+/**
+ * A page on loopback answers only requests addressed to loopback: a web page elsewhere that re-points its own
+ * domain at 127.0.0.1 (DNS rebinding) would otherwise read the store through the visitor's browser.
+ */
+function refuseHost(req: IncomingMessage): Promise<never> {
+  return Promise.reject(new UiRequestError(403, `the page serves only requests to localhost or 127.0.0.1, not to host ${hostnameOf(req).slice(0, 100)}`));
+}
 
 async function handle(req: IncomingMessage, res: ServerResponse, data: UiData, store: XComStore): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') throw new UiRequestError(400, `${req.method} is not served: the page is read-only`);

@@ -3,6 +3,7 @@
  * DAG → runs → run → task → value, a large value's preview expanded, and the screenshots the README shows.
  */
 import { mkdir } from 'node:fs/promises';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -135,6 +136,11 @@ describe('the xcom ui page in chromium', () => {
     expect(rows).toHaveLength(ROWS);
     const masked = await page.request.get(`${api}/tasks/summarize/-1/xcoms/api_token/download`);
     expect(masked.status()).toBe(403);
+    // On loopback, a request addressed to another host name (DNS rebinding) is refused.
+    const rebound = await new Promise<number | undefined>((done, fail) => {
+      get(`${ui.url}api/dags`, { headers: { host: 'rebound.example' } }, (res) => (res.resume(), done(res.statusCode))).on('error', fail);
+    });
+    expect(rebound).toBe(403);
     const badDate = await page.request.get(`${ui.url}api/runs?from=yesterday`);
     expect(badDate.status()).toBe(400);
     expect(((await badDate.json()) as { error: string }).error).toBe("from must be a date such as '2024-06-01' or an ISO 8601 time, got 'yesterday'");
