@@ -28,7 +28,7 @@ const nodeOnlyImports = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'src/migrations/generated.ts'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'src/migrations/generated.ts', 'docs/examples/readme/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -4,7 +4,9 @@
 export interface CleanupPlan {
   /** Purge runs older than this (by logical date, else creation) and entries past their own retention: '7 days'. */
   readonly olderThan?: string | number;
-  /** Limit the purge to these DAGs. @default every DAG */
+  /** Limit the purge to these DAGs (one id or a list). @default every DAG */
+  readonly dagId?: string | readonly string[];
+  /** @deprecated use `dagId` */
   readonly dagIds?: readonly string[];
   /** Keep only the newest runs of these DAGs. */
   readonly keepLatestRuns?: readonly { readonly dagId: string; readonly keep: number }[];

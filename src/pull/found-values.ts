@@ -23,7 +23,7 @@ export function groupByTask(records: readonly XComRecord[], into: FoundValues = 
 /** The store filter for the request's tasks and map indexes in one run, each id once. */
 export function runFilter(request: PullRequest, runId: string, taskIds: readonly string[] = request.taskIds) {
   return {
-    dagIds: request.dagId,
+    dagId: request.dagId,
     runId,
     taskIds: unique(taskIds),
     key: request.key,

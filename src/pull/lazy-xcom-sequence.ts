@@ -95,7 +95,7 @@ export class LazyXComSequence<T = unknown> implements AsyncIterable<T> {
 
   #countFilter(): XComFilter {
     const { dagId, runId, taskId, key } = this.scope;
-    return { dagIds: dagId, runId, taskIds: taskId, key, mapIndexes: { start: 0, stop: MAP_INDEX_END } };
+    return { dagId, runId, taskIds: taskId, key, mapIndexes: { start: 0, stop: MAP_INDEX_END } };
   }
 
   #describe(): string {

@@ -1,5 +1,6 @@
 import { XComIdentityError } from '../errors';
 import { assertId, assertMapIndex, MAX_ID_LENGTH, MAX_KEY_LENGTH } from './identity';
+import { dagIdsOf } from './dag-id-filter';
 import type { MapIndexFilter, XComFilter } from './types';
 
 export interface FilterSql {
@@ -21,7 +22,7 @@ export function filterSql(schema: string, filter: XComFilter): FilterSql {
   // Conditions on the entry columns, over a table alias: `e` for the rows read, `n` for the newest-run lookup.
   const conditions: ((t: string) => string)[] = [];
 
-  const dagIds = listOf('dagId', filter.dagIds, MAX_ID_LENGTH);
+  const dagIds = listOf('dagId', dagIdsOf(filter, 'XCom filter'), MAX_ID_LENGTH);
   if (dagIds) {
     const p = bind(dagIds.length === 1 ? dagIds[0] : dagIds);
     conditions.push((t) => (dagIds.length === 1 ? `${t}.dag_id = ${p}` : `${t}.dag_id = any(${p}::text[])`));

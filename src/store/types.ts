@@ -1,5 +1,6 @@
 import type { ResolvedIdentity, XComIdentity } from './identity';
 import type { Retention } from './retention/retention-class';
+import type { DagIdFilter } from './dag-id-filter';
 
 /** One value to record, with who wrote it. */
 export interface XComWrite extends XComIdentity {
@@ -88,8 +89,7 @@ export interface XComRecord<T = unknown> extends XComEntryMeta {
 export type MapIndexFilter = number | readonly number[] | { readonly start: number; readonly stop: number };
 
 /** Airflow's `get_many` filters. A string filters with `=`, a list with `IN`. */
-export interface XComFilter {
-  readonly dagIds?: string | readonly string[];
+export interface XComFilter extends DagIdFilter {
   readonly runId?: string;
   readonly taskIds?: string | readonly string[];
   readonly mapIndexes?: MapIndexFilter;

@@ -21,7 +21,7 @@ export async function xcomCleanup(plan: CleanupPlan = {}): Promise<CleanupReport
   const dryRun = plan.dryRun ?? false;
   const report: CleanupStepReport[] = [];
   if (plan.olderThan !== undefined) {
-    report.push(await steps.__xcom_cleanup_purge({ olderThan: plan.olderThan, dagIds: plan.dagIds, batchSize: plan.batchSize, dryRun }));
+    report.push(await steps.__xcom_cleanup_purge({ olderThan: plan.olderThan, dagIds: dagIdList(plan), batchSize: plan.batchSize, dryRun }));
   }
   for (const { dagId, keep } of plan.keepLatestRuns ?? []) {
     report.push(await steps.__xcom_cleanup_keep_latest({ dagId, keep, batchSize: plan.batchSize, dryRun }));
@@ -30,4 +30,10 @@ export async function xcomCleanup(plan: CleanupPlan = {}): Promise<CleanupReport
   if (ledgerRetention !== undefined) report.push(await steps.__xcom_cleanup_trim_ledger({ olderThan: ledgerRetention, dryRun }));
   if (plan.sweepObjects ?? true) report.push(await steps.__xcom_cleanup_sweep({ dryRun }));
   return { dryRun, steps: report };
+}
+
+/** The plan's DAGs as a list, from `dagId` (one id or a list) or its old spelling `dagIds`. */
+function dagIdList(plan: CleanupPlan): readonly string[] | undefined {
+  const given = plan.dagId ?? plan.dagIds;
+  return given === undefined ? undefined : typeof given === 'string' ? [given] : given;
 }

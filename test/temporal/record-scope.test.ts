@@ -40,7 +40,7 @@ async function run<R>(workflow: string, on: XComPlugin = plugin): Promise<{ work
 }
 
 const entries = async (dagId: string, runId: string) =>
-  Object.fromEntries((await (await plugin.store()).getMany({ dagIds: dagId, runId })).map((r) => [`${r.taskId}:${r.key}`, r.value]));
+  Object.fromEntries((await (await plugin.store()).getMany({ dagId, runId })).map((r) => [`${r.taskId}:${r.key}`, r.value]));
 
 describe('which workflows are recorded (real Temporal, Postgres, MinIO)', () => {
   test('a listed workflow type is recorded from its start; its 300 KiB result still reaches it as the string', async () => {

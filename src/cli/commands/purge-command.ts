@@ -33,7 +33,7 @@ export function registerPurge(program: Command, io: CliIo): void {
           ctx.store.purge({
             ...retention,
             olderThan: options.olderThan.at,
-            ...(options.dag?.length && { dagIds: options.dag }),
+            ...(options.dag?.length && { dagId: options.dag }),
             ...(options.batchSize !== undefined && { batchSize: options.batchSize }),
           }),
       });

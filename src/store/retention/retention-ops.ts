@@ -11,6 +11,7 @@ import type {
   RetentionResult,
   TrimLedgerOptions,
 } from './types';
+import { dagIdsOf } from '../dag-id-filter';
 
 const RUN_DATE = 'coalesce(r.logical_date, r.created_at)';
 
@@ -27,7 +28,8 @@ export class RetentionOperations {
   /** Runs older than `olderThan` (by logical date, else creation), then entries past their own retention. */
   async purge(options: PurgeOptions): Promise<RetentionResult> {
     const cutoff = cutoffOf('olderThan', options.olderThan);
-    const dagIds = options.dagIds === undefined ? undefined : [options.dagIds].flat();
+    const given = dagIdsOf(options, 'purge');
+    const dagIds = given === undefined ? undefined : [given].flat();
     dagIds?.forEach((d) => assertId('dagId', d, MAX_ID_LENGTH));
     const runs = await deleteRuns(
       this.engine,

@@ -31,7 +31,9 @@ export interface RetentionOptions {
 export interface PurgeOptions extends RetentionOptions {
   /** Runs whose logical date (else creation time) is before this go: a duration ('7 days', ms) or a date. */
   readonly olderThan: string | number | Date;
-  /** Only these DAGs. @default every DAG */
+  /** Only these DAGs (one id or a list). @default every DAG */
+  readonly dagId?: string | readonly string[];
+  /** @deprecated use `dagId`, which takes one id or a list */
   readonly dagIds?: string | readonly string[];
 }
 
