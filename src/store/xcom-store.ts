@@ -44,6 +44,7 @@ import type {
 import { scopeSql } from './scope-sql';
 import { touchObjects } from './touch-objects';
 import { assertAttempt, assertFence, assertLogicalDate } from './write-checks';
+import { countRetention, countSwept, instanceAttributes, tracedCommit, tracedDownload, tracedPull, tracedUploads } from '../telemetry/store-telemetry';
 import type {
   AttemptCommit,
   AttemptCommitResult,
@@ -137,6 +138,13 @@ export class XComStore implements XComBackend, RetentionBackend {
 
   async commit(writes: readonly XComWrite[]): Promise<SetResult[]> {
     if (writes.length === 0) return [];
+    const first = writes[0]!;
+    return tracedCommit('keyed', { 'xcom.dag_id': first.dagId, 'xcom.entries': writes.length }, () =>
+      this.#commitKeyed(writes),
+    ).then((done) => done.results);
+  }
+
+  async #commitKeyed(writes: readonly XComWrite[]) {
     const checked = writes.map((write) => {
       const identity = resolveIdentity(write);
       assertAttempt(identity, write.attempt);
@@ -155,10 +163,19 @@ export class XComStore implements XComBackend, RetentionBackend {
     const rows = await this.#withObjects(placed, () =>
       this.engine.query<KeyedRow>(this.#keyedSql, keyedCommitParams(keyed), { prepareAs: `xcom_keyed_${this.schema}` }),
     );
-    return placed.map(({ entry }, i) => setResult(entry, rows[i]!.written));
+    const written = rows.map((row) => row.written);
+    const results = placed.map(({ entry }, i) => setResult(entry, written[i]!));
+    return { results, written, superseded: 0, entries: placed.map((p) => p.entry) };
   }
 
   async commitAttempt(commit: AttemptCommit): Promise<AttemptCommitResult> {
+    const done = await tracedCommit('attempt', { ...instanceAttributes(commit), 'xcom.attempt': commit.attempt }, () =>
+      this.#commitAttempt(commit),
+    );
+    return done.result;
+  }
+
+  async #commitAttempt(commit: AttemptCommit) {
     const instance = resolveIdentity({ ...commit, key: RETURN_VALUE_KEY });
     assertAttempt(commit, commit.attempt);
     assertFence(commit, commit.fence);
@@ -180,11 +197,12 @@ export class XComStore implements XComBackend, RetentionBackend {
       instance,
     );
     const outcome = await this.#withObjects(placed, () => this.#committer.submit(group));
-    return {
+    const result: AttemptCommitResult = {
       won: outcome.won,
       entries: placed.map(({ entry }, i) => setResult(entry, outcome.written[i]!)),
       superseded: outcome.superseded,
     };
+    return { result, written: outcome.written, superseded: outcome.superseded, entries: placed.map((p) => p.entry) };
   }
 
   /**
@@ -195,7 +213,10 @@ export class XComStore implements XComBackend, RetentionBackend {
     const uploads = placed.filter((p) => p.upload);
     if (uploads.length > 0) {
       await touchObjects(this.engine, this.#quoted, uploads.map((p) => p.entry));
-      await mapLimited(uploads, this.#concurrency, (p) => this.objectStore.put(p.entry.objectKey!, p.upload!));
+      const bytes = uploads.reduce((sum, p) => sum + p.upload!.length, 0);
+      await tracedUploads(uploads.length, bytes, () =>
+        mapLimited(uploads, this.#concurrency, (p) => this.objectStore.put(p.entry.objectKey!, p.upload!)),
+      );
     }
     try {
       return await commit();
@@ -204,8 +225,12 @@ export class XComStore implements XComBackend, RetentionBackend {
     }
   }
 
-  async get(identity: XComIdentity): Promise<XComRecord | undefined> {
+  get(identity: XComIdentity): Promise<XComRecord | undefined> {
     const id = resolveIdentity(identity);
+    return tracedPull({ ...instanceAttributes(id), 'xcom.key': id.key }, () => this.#get(id), (found) => (found ? 1 : 0));
+  }
+
+  async #get(id: ResolvedIdentity): Promise<XComRecord | undefined> {
     const sql = `select ${ENTRY_COLUMNS}, e.inline_value from ${this.#quoted}.entries e
          join ${this.#quoted}.dag_runs r using (dag_id, run_id)
         where e.dag_id = $1 and e.run_id = $2 and e.task_id = $3 and e.map_index = $4 and e.key = $5`;
@@ -217,7 +242,11 @@ export class XComStore implements XComBackend, RetentionBackend {
     return rows[0] ? this.#withValue(rows[0]) : undefined;
   }
 
-  async getMany(filter: XComFilter, options: GetManyOptions = {}): Promise<XComRecord[]> {
+  getMany(filter: XComFilter, options: GetManyOptions = {}): Promise<XComRecord[]> {
+    return tracedPull({ 'xcom.pull.kind': 'filter' }, () => this.#getMany(filter, options), (rows) => rows.length);
+  }
+
+  async #getMany(filter: XComFilter, options: GetManyOptions): Promise<XComRecord[]> {
     const { where, params } = filterSql(this.#quoted, filter);
     const limit = filter.limit === undefined ? '' : `limit $${params.push(positiveInteger('limit', filter.limit))}`;
     const withValues = options.values ?? true;
@@ -235,7 +264,11 @@ export class XComStore implements XComBackend, RetentionBackend {
     return row?.n ?? 0;
   }
 
-  async mapped(scope: MappedScope, range: MappedRange = {}): Promise<XComRecord[]> {
+  mapped(scope: MappedScope, range: MappedRange = {}): Promise<XComRecord[]> {
+    return tracedPull({ 'xcom.pull.kind': 'mapped' }, () => this.#mapped(scope, range), (rows) => rows.length);
+  }
+
+  async #mapped(scope: MappedScope, range: MappedRange): Promise<XComRecord[]> {
     assertId('dagId', scope.dagId, MAX_ID_LENGTH);
     assertId('runId', scope.runId, MAX_ID_LENGTH);
     assertId('taskId', scope.taskId, MAX_ID_LENGTH);
@@ -299,23 +332,23 @@ export class XComStore implements XComBackend, RetentionBackend {
   }
 
   purge(options: PurgeOptions): Promise<RetentionResult> {
-    return this.#retention.purge(options);
+    return this.#retention.purge(options).then(countRetention('purge'));
   }
 
   keepLatestRuns(options: KeepLatestRunsOptions): Promise<RetentionResult> {
-    return this.#retention.keepLatestRuns(options);
+    return this.#retention.keepLatestRuns(options).then(countRetention('keep_latest_runs'));
   }
 
   clearDag(dagId: string, options?: RetentionOptions): Promise<RetentionResult> {
-    return this.#retention.clearDag(dagId, options);
+    return this.#retention.clearDag(dagId, options).then(countRetention('clear_dag'));
   }
 
   clearRun(run: { dagId: string; runId: string }, options?: RetentionOptions): Promise<RetentionResult> {
-    return this.#retention.clearRun(run, options);
+    return this.#retention.clearRun(run, options).then(countRetention('clear_run'));
   }
 
   clearTask(options: ClearTaskOptions): Promise<RetentionResult> {
-    return this.#retention.clearTask(options);
+    return this.#retention.clearTask(options).then(countRetention('clear_task'));
   }
 
   trimLedger(options: TrimLedgerOptions): Promise<RetentionResult> {
@@ -337,7 +370,7 @@ export class XComStore implements XComBackend, RetentionBackend {
    */
   sweepObjects(options: SweepOptions = {}): Promise<SweepResult> {
     const sweeper = new ObjectSweeper(this.engine, this.#quoted, this.objectStore, this.#concurrency);
-    return sweeper.sweep({ graceMs: this.#objectGraceMs, ...options });
+    return sweeper.sweep({ graceMs: this.#objectGraceMs, ...options }).then((result) => (countSwept(result), result));
   }
 
   async close(): Promise<void> {
@@ -366,7 +399,8 @@ export class XComStore implements XComBackend, RetentionBackend {
 
   async #withValue(row: EntryRow): Promise<XComRecord> {
     const meta = entryMetaFromRow(row);
-    const stored = row.object_key === null ? row.inline_value! : await this.#readObject(meta);
+    const objectKey = row.object_key;
+    const stored = objectKey === null ? row.inline_value! : await tracedDownload(objectKey, () => this.#readObject(meta));
     const value = await this.#codec.decode(stored, meta.encoding, meta.digest, meta);
     return { ...meta, value };
   }

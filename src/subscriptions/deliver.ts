@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { XCOM_AVAILABLE_SIGNAL, type XComAvailable } from '../common/xcom-wait';
+import { xcomMetrics } from '../telemetry/xcom-metrics';
 import type { OutboxDelivery, SubscriptionStore } from './subscription-store';
 
 export type DeliveryOutcome = 'delivered' | 'skipped' | 'abandoned' | 'retry';
@@ -41,6 +42,9 @@ export async function deliver(
     return 'retry';
   }
   await store.delivered(row);
+  const metrics = xcomMetrics();
+  metrics.outboxDeliveries.add(1);
+  metrics.outboxLag.record(row.lagSeconds);
   return 'delivered';
 }
 

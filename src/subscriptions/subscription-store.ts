@@ -44,6 +44,8 @@ export interface OutboxDelivery {
   /** Delivery attempts so far, this one included. */
   readonly attempts: number;
   readonly ref: XComRef;
+  /** Seconds from the row's creation (the producer's commit) to this claim. */
+  readonly lagSeconds: number;
 }
 
 interface OutboxRow {
@@ -61,6 +63,7 @@ interface OutboxRow {
   key: string;
   digest: string;
   size_bytes: number;
+  lag_seconds: number;
 }
 
 /**
@@ -180,7 +183,8 @@ export class SubscriptionStore {
          from due, ${this.#q}.subscriptions s
         where o.id = due.id and s.id = o.subscription_id
        returning o.id, o.subscription_id, s.status as subscription_status, s.wait_id, s.workflow_id, s.workflow_run_id,
-                 o.attempts, o.dag_id, o.run_id, o.task_id, o.map_index, o.key, o.digest, o.size_bytes`,
+                 o.attempts, o.dag_id, o.run_id, o.task_id, o.map_index, o.key, o.digest, o.size_bytes,
+                 extract(epoch from clock_timestamp() - o.created_at)::float8 as lag_seconds`,
       [namespace, limit, leaseMs],
     );
     return rows.map(deliveryFromRow).sort((a, b) => a.id - b.id);
@@ -288,6 +292,7 @@ function deliveryFromRow(row: OutboxRow): OutboxDelivery {
     workflowId: row.workflow_id,
     workflowRunId: row.workflow_run_id,
     attempts: row.attempts,
+    lagSeconds: Number(row.lag_seconds),
     ref: entryRef({
       dagId: row.dag_id,
       runId: row.run_id,

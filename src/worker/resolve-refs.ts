@@ -3,6 +3,7 @@ import { isXComRef, type XComRef } from '../common/xcom-ref';
 import { XComIntegrityError } from '../errors';
 import type { XComBackend } from '../store/backend';
 import { formatIdentity } from '../store/identity';
+import { xcomMetrics } from '../telemetry/xcom-metrics';
 import { kwargsItem, lookupValue, resolveItem, type MapFunctions } from './resolve-items';
 
 /** The value a ref stands for; the entry must still hold the exact content the ref was made from. */
@@ -17,6 +18,7 @@ export async function loadRef(store: XComBackend, ref: XComRef): Promise<unknown
         'it was rewritten after the ref was made',
     );
   }
+  xcomMetrics().refResolutions.add(1);
   return record.value;
 }
 
