@@ -139,7 +139,7 @@ async function writeValue(env: BenchEnv, c: Case, step: (s: string) => void) {
     const runId = `preview-${c.compression}`;
     step(`${c.name}: writing the value`);
     await store.set({ dagId: 'bench_ui', runId, taskId: 'extract', key: 'return_value', value: rows(VALUE_BYTES), attempt: 1 });
-    const meta = (await store.getMany({ dagIds: 'bench_ui', runId }, { values: false }))[0]!;
+    const meta = (await store.getMany({ dagId: 'bench_ui', runId }, { values: false }))[0]!;
     if (meta.objectKey === null) throw new Error('the value did not go to the object store');
     return { runId, storedBytes: meta.storedBytes, sizeBytes: meta.sizeBytes, objectKey: meta.objectKey };
   } finally {

@@ -33,10 +33,13 @@ export interface RunnerRecordRequest {
 export interface XComActivities extends XComWaitActivities {
   /** Airflow-shaped pull; values too large for history come back as `XComRef`s. */
   __xcom_pull(request: WorkflowPullRequest): Promise<unknown>;
-  /** The value a ref stands for (it then sits in history: use it only for values that fit). */
-  __xcom_resolve(ref: XComRef): Promise<unknown>;
+  /**
+   * The value a ref stands for (it then sits in history: use it only for values that fit). `readerDagId`: the
+   * DAG the workflow runs as (checked by the worker), for the access policy; @default its workflow type.
+   */
+  __xcom_resolve(ref: XComRef, readerDagId?: string): Promise<unknown>;
   /** Length of a list held in the store (the DAG runner expands mapped tasks over it); fails for a non-list. */
-  __xcom_length(source: ItemSource): Promise<number>;
+  __xcom_length(source: ItemSource, readerDagId?: string): Promise<number>;
   /** Records the entries; returns a ref to the `return_value` entry when one was among them, else null. */
   __xcom_record(request: RunnerRecordRequest): Promise<XComRef | null>;
 }

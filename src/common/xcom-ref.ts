@@ -17,6 +17,10 @@ export interface XComRef {
   readonly digest: string;
   /** Number of items when the value is an array. */
   readonly length?: number;
+  /** Id of the worker-held key that signed this ref (set by workers, never by workflow code). */
+  readonly keyId?: string;
+  /** HMAC-SHA-256 over identity, size, digest and length under that key: only refs whose MAC verifies resolve. */
+  readonly mac?: string;
 }
 
 /** A task result as the workflow sees it: the value, or a ref when the value was too large for history. */
@@ -31,8 +35,11 @@ export function isXComRef(value: unknown): value is XComRef {
   );
 }
 
-/** The ref to an entry, from its identity, size and digest; `length` when its value is known to be an array. */
-export function entryRef(entry: Omit<XComRef, '$xcomRef' | 'length'>, value?: unknown): XComRef {
+/**
+ * The ref to an entry, from its identity, size and digest; `length` when its value is known to be an array. Unsigned:
+ * workers sign it (src/security/ref-mac.ts) before handing it to a workflow.
+ */
+export function entryRef(entry: Omit<XComRef, '$xcomRef' | 'length' | 'keyId' | 'mac'>, value?: unknown): XComRef {
   const { dagId, runId, taskId, mapIndex, key, sizeBytes, digest } = entry;
   return {
     $xcomRef: 1,

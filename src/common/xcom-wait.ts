@@ -54,6 +54,8 @@ export interface SubscribeRequest {
   readonly namespace: string;
   readonly workflowId: string;
   readonly workflowRunId: string;
+  /** The DAG the waiting workflow runs as (checked by the worker): it reads its own DAG freely. @default its type */
+  readonly readerDagId?: string;
   readonly target: WaitForXComTarget;
   /** How long the workflow waits (a Temporal duration: ms or `'10 minutes'`); the subscription expires a little after. */
   readonly timeout: string | number;
@@ -70,5 +72,5 @@ export interface XComWaitActivities {
    */
   __xcom_unsubscribe(request: { readonly waitId: string }): Promise<{ readonly delivered: boolean }>;
   /** The entry a signal announced, as the waiter receives it (value or ref), or not found when it was deleted since. */
-  __xcom_read_available(ref: XComRef): Promise<FoundXCom | { readonly found: false }>;
+  __xcom_read_available(ref: XComRef, readerDagId?: string): Promise<FoundXCom | { readonly found: false }>;
 }

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { XComConfigError } from '../errors';
+import type { XComRef } from '../common/xcom-ref';
 import { backoffMs, deliver, type RetryBackoff } from './deliver';
 import { OUTBOX_CHANNEL, type SubscriptionStore } from './subscription-store';
 import { Waker } from './waker';
@@ -41,6 +42,7 @@ export class DeliveryLoop {
   readonly #namespace: string;
   readonly #options: DeliveryOptions;
   readonly #log: DeliveryLogger;
+  readonly #sign: (ref: XComRef) => Promise<XComRef>;
   #running: Promise<void> | undefined;
   #stopped = false;
   readonly #waker = new Waker();
@@ -52,7 +54,10 @@ export class DeliveryLoop {
     namespace: string;
     delivery?: DeliveryOptions;
     log: DeliveryLogger;
+    /** Signs each ref before it is signalled (the worker's key): waiters resolve only signed refs. */
+    sign?: (ref: XComRef) => Promise<XComRef>;
   }) {
+    this.#sign = options.sign ?? ((ref) => Promise.resolve(ref));
     this.#open = options.open;
     this.#client = options.client;
     this.#namespace = options.namespace;
@@ -121,10 +126,12 @@ export class DeliveryLoop {
       const rows = await store.claim(this.#namespace, batch, this.#options.leaseMs ?? 30_000);
       await Promise.all(
         rows.map((row) =>
-          deliver(this.#client, store, row, this.#options.backoff).catch((err: unknown) => {
-            // Recording the outcome failed (the database); the lease hands the row to a later round.
-            this.#log.warn(`temporal-xcom: delivering outbox row ${row.id} failed: ${(err as Error).message}`);
-          }),
+          this.#sign(row.ref)
+            .then((ref) => deliver(this.#client, store, { ...row, ref }, this.#options.backoff))
+            .catch((err: unknown) => {
+              // Recording the outcome failed (the database); the lease hands the row to a later round.
+              this.#log.warn(`temporal-xcom: delivering outbox row ${row.id} failed: ${(err as Error).message}`);
+            }),
         ),
       );
       if (rows.length < batch || this.#stopped) return;

@@ -3,6 +3,7 @@ import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from
 import { isInternalActivity } from '../common/task-header';
 import { runInAttempt } from './attempt-scope';
 import { KeepAlive } from './keep-alive';
+import { admitTask } from '../security/admit-task';
 import { resolveRefs } from './resolve-refs';
 import type { XComRuntime } from './runtime';
 import { TaskAttempt } from './task-attempt';
@@ -52,7 +53,10 @@ export class XComActivityInboundInterceptor implements ActivityInboundCallsInter
   async #begin(input: ActivityExecuteInput): Promise<{ attempt: TaskAttempt; args: unknown[] }> {
     const info = this.context.info;
     const store = await this.runtime.store();
-    const attempt = new TaskAttempt(store, taskInstanceFor(input.headers, info), info, this.runtime.historyThresholdBytes);
+    const task = taskInstanceFor(input.headers, info);
+    // Before anything is read or written: the run must be this workflow's own, and every ref must verify.
+    const access = await admitTask(await this.runtime.security(), info, task, input.args);
+    const attempt = new TaskAttempt(store, task, info, this.runtime.historyThresholdBytes, access);
     return { attempt, args: await resolveRefs({ store, mapFunctions: this.runtime.mapFunctions }, [...input.args]) };
   }
 }

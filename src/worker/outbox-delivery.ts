@@ -16,6 +16,7 @@ export async function runWithOutboxDelivery(runtime: XComRuntime, worker: Worker
     client,
     namespace: worker.options.namespace,
     delivery: runtime.options.delivery,
+    sign: async (ref) => (await runtime.security()).sign(ref),
     log: {
       warn: (message, meta) => {
         logger.warn(message, meta);

@@ -1,14 +1,16 @@
-import { entryRef } from '../common/xcom-ref';
+import { entryRef, type XComRef } from '../common/xcom-ref';
 import type { XComBackend } from '../store/backend';
 import { mapLimited } from '../store/map-limited';
 import type { GetManyOptions, XComEntryMeta, XComFilter, XComRecord } from '../store/types';
 
 /**
  * A view of a backend whose reads return an `XComRef` in place of any value at or above `thresholdBytes`, without
- * loading it. Workflow-side pulls read through it, so a large value never lands in workflow history.
+ * loading it. Workflow-side pulls read through it, so a large value never lands in workflow history. `sign` signs
+ * each ref handed out (the worker's key).
  */
-export function refifyingBackend(inner: XComBackend, thresholdBytes: number): XComBackend {
+export function refifyingBackend(inner: XComBackend, thresholdBytes: number, sign: (ref: XComRef) => XComRef): XComBackend {
   const large = (meta: XComEntryMeta) => meta.sizeBytes >= thresholdBytes;
+  const withRef = (meta: XComEntryMeta): XComRecord => ({ ...meta, value: sign(entryRef(meta)) });
   return {
     ...bindAll(inner),
     async get(identity) {
@@ -26,10 +28,6 @@ export function refifyingBackend(inner: XComBackend, thresholdBytes: number): XC
       return mapLimited(metas, 8, async (meta) => (large(meta) ? withRef(meta) : ((await inner.get(meta)) ?? withRef(meta))));
     },
   };
-}
-
-function withRef(meta: XComEntryMeta): XComRecord {
-  return { ...meta, value: entryRef(meta) };
 }
 
 function bindAll(backend: XComBackend): XComBackend {

@@ -10,7 +10,11 @@ import type { ObjectSweepOptions } from './object-sweep-loop';
 import { XComConfigError } from '../errors';
 import { TASK_HEADER } from '../common/task-header';
 import type { RecordScope } from '../common/record-scope';
-import { registerDags } from './known-dags';
+import { configuredSecurity, openWorkerSecurity, type SecurityOptions } from '../security/open-worker-security';
+import type { AccessPolicy } from '../security/access-policy';
+import type { SigningKeys } from '../security/signing-key';
+import type { WorkerSecurity } from '../security/worker-security';
+import { knownDag, registerDags } from './known-dags';
 import type { MapFunctions } from './resolve-items';
 
 /**
@@ -20,7 +24,7 @@ import type { MapFunctions } from './resolve-items';
  */
 export const DEFAULT_HISTORY_THRESHOLD_BYTES = 2 * 1024 * 1024;
 
-export interface XComRuntimeOptions {
+export interface XComRuntimeOptions extends SecurityOptions {
   /**
    * Where XComs live: a backend you built (you close it), a configuration, or nothing to read the environment
    * (`DATABASE_URL`, `S3_*`, `XCOM_*`; embedded PGlite in ./.xcom when unset). The plugin opens a configured store
@@ -67,6 +71,8 @@ export interface XComRuntimeOptions {
 export class XComRuntime {
   historyThresholdBytes: number;
   #store: Promise<XComBackend> | undefined;
+  #security: Promise<WorkerSecurity> | undefined;
+  readonly #configuredSecurity: { keys?: SigningKeys; policy: AccessPolicy };
   #workers = 0;
 
   readonly mapFunctions: MapFunctions;
@@ -77,6 +83,7 @@ export class XComRuntime {
     this.recordScope = recordScopeOf(options);
     const byDag = new Map((options.dags ?? []).map((dag) => [dag.dagId, dag.spec.mapFunctions]));
     registerDags(options.dags ?? [], options.triggerTaskQueue);
+    this.#configuredSecurity = configuredSecurity(options);
     this.mapFunctions = { get: (dagId, fnId) => byDag.get(dagId)?.get(fnId) };
   }
 
@@ -97,6 +104,20 @@ export class XComRuntime {
       this.#store.catch(() => (this.#store = undefined));
     }
     return this.#store;
+  }
+
+  /** Ref signing and the access policy, once the store (which may hold the signing key) is open. */
+  security(): Promise<WorkerSecurity> {
+    if (!this.#security) {
+      this.#security = this.store().then((store) =>
+        openWorkerSecurity(this.#configuredSecurity, store, (dagId) => {
+          const known = knownDag(dagId);
+          return known && { workflowType: known.dag.options.workflowType };
+        }),
+      );
+      this.#security.catch(() => (this.#security = undefined));
+    }
+    return this.#security;
   }
 
   /** Opens a configured store and says, once, where it keeps things and what is degraded. */
@@ -125,6 +146,7 @@ export class XComRuntime {
   async close(): Promise<void> {
     const store = this.#store;
     this.#store = undefined;
+    this.#security = undefined;
     if (store && this.ownsStore) await (await store.catch(() => undefined))?.close();
   }
 }

@@ -1,6 +1,7 @@
 import type { Info } from '@temporalio/activity';
 import { toTemporalJsonShape } from '../codec/temporal-json-shape';
 import { entryRef } from '../common/xcom-ref';
+import { UNCHECKED_ACCESS, type AttemptAccess } from '../security/attempt-access';
 import {
   pendingOverlay,
   pullMapped,
@@ -37,6 +38,8 @@ export class TaskAttempt {
     readonly task: TaskInstance,
     readonly info: Info,
     readonly historyThresholdBytes: number,
+    /** Signs the refs it hands out and checks reads of other DAGs (the worker's security for this activity). */
+    readonly access: AttemptAccess = UNCHECKED_ACCESS,
   ) {}
 
   get caller(): PullCaller {
@@ -57,10 +60,12 @@ export class TaskAttempt {
   }
 
   pull(options: PullOptions = {}): Promise<unknown> {
+    this.access.assertRead(options.dagId ?? this.task.dagId, 'xcom.pull');
     return pullXCom(this.store, this.caller, options, this.#overlay);
   }
 
   pullMapped<T = unknown>(options: Parameters<typeof pullMapped>[2]): LazyXComSequence<T> {
+    this.access.assertRead(options.dagId ?? this.task.dagId, 'xcom.pullMapped');
     return pullMapped<T>(this.store, this.caller, options);
   }
 
@@ -96,7 +101,7 @@ export class TaskAttempt {
     const returned = fromResult.length > 0 ? outcome.entries.find((r) => r.identity.key === RETURN_VALUE_KEY) : undefined;
     if (!returned) return unrecorded;
     if (this.task.returnRef || returned.sizeBytes >= this.historyThresholdBytes) {
-      return entryRef({ ...returned.identity, sizeBytes: returned.sizeBytes, digest: returned.digest }, result);
+      return this.access.sign(entryRef({ ...returned.identity, sizeBytes: returned.sizeBytes, digest: returned.digest }, result));
     }
     return result;
   }

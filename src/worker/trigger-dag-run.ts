@@ -68,6 +68,9 @@ export async function triggerDagRun(attempt: TaskAttempt, options: TriggerDagRun
   const workflowId =
     options.workflowId ??
     [task.dagId, task.runId, task.taskId, ...(task.mapIndex >= 0 ? [String(task.mapIndex)] : []), 'triggered'].join('__');
+  // Starting a run of a DAG writes it: a DAG registered with this worker, or one the policy lets this task's workflow
+  // type write (a run started by workflow type runs as that DAG unless its workflow names another, checked there).
+  attempt.access.assertTrigger(options.dagId ?? options.workflowType, 'xcom.triggerDagRun');
   const target = options.dagId !== undefined ? dagRunTarget(options) : { workflowType: options.workflowType, taskQueue: options.taskQueue, args: workflowArgs(options) };
   const handle = await Context.current().client.workflow.start(target.workflowType, {
     workflowIdConflictPolicy: 'USE_EXISTING',
@@ -130,10 +133,11 @@ export async function refTo(attempt: TaskAttempt, options: RefOptions): Promise<
     mapIndex: options.mapIndex ?? -1,
     key: options.key ?? RETURN_VALUE_KEY,
   };
+  attempt.access.assertRead(identity.dagId, 'xcom.ref');
   const [meta] = await attempt.store.getMany(
     { dagIds: identity.dagId, runId: identity.runId, taskIds: identity.taskId, mapIndexes: identity.mapIndex, key: identity.key },
     { values: false },
   );
   if (!meta) throw new XComError('XCOM_NOT_FOUND', `xcom.ref: no XCom ${formatIdentity(identity)} has been committed`);
-  return entryRef(meta);
+  return attempt.access.sign(entryRef(meta));
 }

@@ -36,5 +36,5 @@ export async function pull<T = unknown>(options: WorkflowPullOptions): Promise<T
 /** Loads the value behind a ref into the workflow. The value then sits in history: do this only when it must. */
 export async function resolve<T = unknown>(ref: XComRef): Promise<T> {
   optIntoXCom();
-  return (await xcomActivities.__xcom_resolve(ref)) as T;
+  return (await xcomActivities.__xcom_resolve(ref, currentDagRun().dagId)) as T;
 }

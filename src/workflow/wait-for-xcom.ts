@@ -11,6 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { XComActivities } from '../common/xcom-activities';
+import { currentDagRun } from './dag-run';
 import { optIntoXCom } from './record-scope';
 import {
   XCOM_AVAILABLE_SIGNAL,
@@ -88,6 +89,7 @@ async function waitOnce(target: WaitForXComTarget, timeout: Duration): Promise<W
     namespace: info.namespace,
     workflowId: info.workflowId,
     workflowRunId: info.runId,
+    readerDagId: currentDagRun().dagId,
     target,
     timeout,
   });
@@ -105,6 +107,6 @@ async function waitOnce(target: WaitForXComTarget, timeout: Duration): Promise<W
     const late = delivered && (await condition(() => arrived.has(waitId), SIGNAL_IN_FLIGHT));
     if (!late && !arrived.has(waitId)) return { found: false, timedOut: true };
   }
-  const read = await xcomActivities.__xcom_read_available(arrived.get(waitId)!.ref);
+  const read = await xcomActivities.__xcom_read_available(arrived.get(waitId)!.ref, currentDagRun().dagId);
   return read.found ? read : undefined;
 }

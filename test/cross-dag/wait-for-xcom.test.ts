@@ -3,6 +3,8 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { SubscriptionStore } from '../../src/subscriptions/subscription-store';
 import { deliver } from '../../src/subscriptions/deliver';
+import { signRef } from '../../src/security/ref-mac';
+import { storedSigningKeys } from '../../src/security/stored-signing-key';
 import type { DagBResult } from '../fixtures/cross-dag/workflows';
 import { eventually, openCrossDagContext, uniqueId, type CrossDagContext } from '../helpers/cross-dag-context';
 
@@ -127,8 +129,10 @@ describe('delivery', () => {
       const rows = (await subscriptions.claim('default', 10, 30_000)).filter((r) => r.workflowId === b.workflowId);
       return rows.length > 0 && rows;
     });
-    expect(await deliver(ctx.client, subscriptions, row!)).toBe('delivered');
-    expect(await deliver(ctx.client, subscriptions, row!)).toBe('delivered');
+    // Signed as a worker's delivery loop signs it (the store's key): waiters refuse unsigned refs.
+    const signed = { ...row!, ref: signRef(await storedSigningKeys(ctx.store.engine, ctx.store.schema), row!.ref) };
+    expect(await deliver(ctx.client, subscriptions, signed)).toBe('delivered');
+    expect(await deliver(ctx.client, subscriptions, signed)).toBe('delivered');
 
     await ctx.startWorker(queueB, noDelivery);
     const result = (await b.result()) as DagBResult;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { createDatabase, databaseUrl, dropDatabase } from '../../services/postgres';
 import { startServices } from '../../services/start-services';
 import { migrateTemplate } from '../helpers/migrate-template';
@@ -24,6 +25,8 @@ export default async function globalSetup(): Promise<void> {
     throw new Error(`globalSetup: cannot build template database ${template}: ${reason}`, { cause: error });
   }
   process.env.XCOM_TEST_TEMPLATE_DB = template;
+  // The DAG ids the fixtures write and read besides their own (tests of the policy itself pass their own).
+  process.env.XCOM_ACCESS_POLICY = join(__dirname, '../fixtures/access-policy.json');
 
   const handle: TestServicesHandle = { services, adminUrl, template };
   (globalThis as Record<string, unknown>)[TEST_SERVICES_KEY] = handle;

@@ -8,7 +8,9 @@ import { SubscriptionStore } from '../../subscriptions/subscription-store';
 import { resolveWaitTarget } from '../../subscriptions/wait-target';
 import { refifyingBackend } from '../refifying-backend';
 import type { XComRuntime } from '../runtime';
+import type { WorkerSecurity } from '../../security/worker-security';
 import { toApplicationFailure } from '../to-application-failure';
+import { workflowCaller } from './workflow-caller';
 
 /** A subscription outlives its waiter's timeout by this much before the delivery loop cancels it. */
 const EXPIRY_GRACE_MS = 60_000;
@@ -18,6 +20,8 @@ export function createXComWaitActivities(runtime: XComRuntime): XComWaitActiviti
   return {
     async __xcom_subscribe(request: SubscribeRequest): Promise<SubscribeResult> {
       try {
+        const { security, info, reader } = await workflowCaller(runtime, request.readerDagId, 'waitForXCom');
+        security.assertRead(info, reader, request.target.dagId, 'waitForXCom');
         const store = await runtime.store();
         const subscriptions = SubscriptionStore.of(store);
         const target = resolveWaitTarget(request.target);
@@ -35,7 +39,7 @@ export function createXComWaitActivities(runtime: XComRuntime): XComWaitActiviti
             expiresInMs,
           });
           if (!registration.found) return { found: false, subscriptionId: registration.subscriptionId };
-          const found = await readFound(store, runtime.historyThresholdBytes, registration.found);
+          const found = await readFound(store, runtime.historyThresholdBytes, security, registration.found);
           // Deleted between the registration and this read (a cleanup): register again.
           if (found) return found;
         }
@@ -47,22 +51,30 @@ export function createXComWaitActivities(runtime: XComRuntime): XComWaitActiviti
       const status = await SubscriptionStore.of(await runtime.store()).cancel(request.waitId);
       return { delivered: status === 'satisfied' };
     },
-    async __xcom_read_available(ref: XComRef): Promise<FoundXCom | { found: false }> {
-      const store = await runtime.store();
-      const [meta] = await store.getMany(
-        { dagIds: ref.dagId, runId: ref.runId, taskIds: ref.taskId, mapIndexes: ref.mapIndex, key: ref.key },
-        { values: false },
-      );
-      return (meta && (await readFound(store, runtime.historyThresholdBytes, meta))) ?? { found: false };
+    async __xcom_read_available(ref: XComRef, readerDagId?: string): Promise<FoundXCom | { found: false }> {
+      try {
+        // The ref came in a signal, which any client can send: only one the delivery loop signed is read.
+        const { security, info, reader } = await workflowCaller(runtime, readerDagId, 'waitForXCom');
+        security.assertRef(info, reader, ref, 'the signalled ref', 'waitForXCom');
+        const store = await runtime.store();
+        const [meta] = await store.getMany(
+          { dagIds: ref.dagId, runId: ref.runId, taskIds: ref.taskId, mapIndexes: ref.mapIndex, key: ref.key },
+          { values: false },
+        );
+        return (meta && (await readFound(store, runtime.historyThresholdBytes, security, meta))) ?? { found: false };
+      } catch (err) {
+        throw toApplicationFailure(err);
+      }
     },
   };
 }
 
 /** The entry as a waiting workflow receives it: the value below the history threshold, else a ref. */
-async function readFound(store: XComBackend, thresholdBytes: number, meta: XComEntryMeta): Promise<FoundXCom | undefined> {
-  const record = await refifyingBackend(store, thresholdBytes).get(meta);
+async function readFound(store: XComBackend, thresholdBytes: number, security: WorkerSecurity, meta: XComEntryMeta): Promise<FoundXCom | undefined> {
+  const sign = (ref: XComRef) => security.sign(ref);
+  const record = await refifyingBackend(store, thresholdBytes, sign).get(meta);
   if (!record) return undefined;
-  const ref = entryRef(record, record.value);
+  const ref = sign(entryRef(record, record.value));
   return {
     found: true,
     timedOut: false,

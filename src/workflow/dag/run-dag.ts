@@ -49,7 +49,7 @@ export async function runDag(dag: DagDefinition, input: DagRunInput = {}): Promi
   const expandContext: ExpandContext = {
     state,
     run,
-    lengthOf: (source: ItemSource) => xcomActivities.__xcom_length(source),
+    lengthOf: (source: ItemSource) => xcomActivities.__xcom_length(source, run.dagId),
     maxMapLength: dag.options.maxMapLength ?? DEFAULT_MAX_MAP_LENGTH,
   };
 

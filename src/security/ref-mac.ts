@@ -1,0 +1,34 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { XComRef } from '../common/xcom-ref';
+import type { SigningKey, SigningKeys } from './signing-key';
+
+/**
+ * The bytes a ref's MAC covers: its identity, size, digest and length. JSON of an array keeps the fields apart
+ * (no value can run into the next), and the version tag keeps a MAC from meaning anything in another format.
+ */
+function signedText(ref: XComRef): string {
+  return JSON.stringify(['xcom-ref/1', ref.dagId, ref.runId, ref.taskId, ref.mapIndex, ref.key, ref.sizeBytes, ref.digest, ref.length ?? null]);
+}
+
+function macOf(key: SigningKey, ref: XComRef): Buffer {
+  return createHmac('sha256', key.secret).update(signedText(ref)).digest();
+}
+
+/** The ref with the current key's id and MAC (HMAC-SHA-256, base64url), replacing any it carried. */
+export function signRef(keys: SigningKeys, ref: XComRef): XComRef {
+  const { keyId: _keyId, mac: _mac, ...unsigned } = ref;
+  return { ...unsigned, keyId: keys.current.id, mac: macOf(keys.current, unsigned).toString('base64url') };
+}
+
+/** Why a ref cannot be trusted, or undefined when its MAC verifies under a key this worker holds. */
+export function refMacProblem(keys: SigningKeys, ref: XComRef): string | undefined {
+  if (typeof ref.mac !== 'string' || typeof ref.keyId !== 'string') return 'it carries no MAC (refs are signed by the worker that made them)';
+  const key = keys.get(ref.keyId);
+  if (!key) return `it is signed with key '${ref.keyId}', which this worker does not hold (keys: ${keys.ids.join(', ')})`;
+  const given = Buffer.from(ref.mac, 'base64url');
+  const expected = macOf(key, ref);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return 'its MAC does not match its identity, size and digest (altered, or made by someone without the key)';
+  }
+  return undefined;
+}
