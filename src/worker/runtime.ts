@@ -152,13 +152,14 @@ export class XComRuntime {
 }
 
 function recordScopeOf(options: XComRuntimeOptions): RecordScope {
-  const types = options.recordWorkflowTypes ?? [];
-  if (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || t === '')) {
+  const given: unknown = options.recordWorkflowTypes ?? [];
+  const types = Array.isArray(given) ? (given as unknown[]) : undefined;
+  if (!types || types.some((t) => typeof t !== 'string' || t === '')) {
     throw new XComConfigError(
-      `XComPlugin option recordWorkflowTypes must be a list of workflow type names, got ${JSON.stringify(types)}`,
+      `XComPlugin option recordWorkflowTypes must be a list of workflow type names, got ${JSON.stringify(given)}`,
     );
   }
-  return { all: options.recordAll === true, workflowTypes: [...types] };
+  return { all: options.recordAll === true, workflowTypes: types as string[] };
 }
 
 function isBackend(value: XComBackend | StoreConfig | undefined): value is XComBackend {
