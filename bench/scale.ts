@@ -19,6 +19,7 @@ import { createPostgresEngine } from '../src/engines/postgres-engine';
 import { migrate } from '../src/migrations/migrate';
 import { migrations } from '../src/migrations/generated';
 import { DirectoryObjectStore } from '../src/objects/directory-object-store';
+import { entryPage } from '../src/cli/queries/entry-page';
 import { SubscriptionStore } from '../src/subscriptions/subscription-store';
 import { XComStore } from '../src/store/xcom-store';
 import { describeMachine } from './lib/machine';
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
   const machine = (await describeMachine(adminUrl)).filter((line) => !line.startsWith('MinIO'));
   const started = Date.now();
   const results = new Map<number, Results>();
-  const explains = new Map<number, string[]>();
+  const explains = new Map<number, Explained[]>();
   for (const runs of sizes) {
     const name = databaseName(runs);
     const plan = scalePlan(runs);
@@ -147,7 +148,7 @@ function fingerprint(plan: ScalePlan): string {
   return JSON.stringify({ ...plan, schemaVersion: migrations.length });
 }
 
-async function measureDatabase(url: string, plan: ScalePlan, passes: number): Promise<{ results: Results; explains: string[] }> {
+async function measureDatabase(url: string, plan: ScalePlan, passes: number): Promise<{ results: Results; explains: Explained[] }> {
   const engine = recordingEngine(createPostgresEngine({ connectionString: url }));
   const store = new XComStore({ engine, objectStore: new DirectoryObjectStore({ directory: join('/tmp', 'bench-scale-objects') }) });
   const subscriptions = new SubscriptionStore(engine, SCHEMA);
@@ -196,23 +197,46 @@ async function measureDatabase(url: string, plan: ScalePlan, passes: number): Pr
   }
 }
 
-/** EXPLAIN (ANALYZE, BUFFERS) of the statement each cross-run lookup sends first (the one that looks across runs). */
+/** One statement's EXPLAIN (ANALYZE, BUFFERS): the plan text, and the buffers and time of its top node. */
+interface Explained {
+  readonly name: string;
+  readonly plan: string;
+  readonly buffers: number;
+  readonly executionMs: number;
+}
+
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of the statement each cross-run lookup sends first (the one that looks across runs), and
+ * of the listings' first pages: buffers touched are what grows with the table when a plan is not index-served.
+ */
 async function explainLookups(
   engine: ReturnType<typeof recordingEngine>,
   store: XComStore,
   subscriptions: SubscriptionStore,
   plan: ScalePlan,
-): Promise<string[]> {
+): Promise<Explained[]> {
   const next = nextRunCaller(plan);
+  const schema = `"${SCHEMA}"`;
   const lookups: [string, () => Promise<unknown>][] = [
     ['includePriorDates, the newest run has it', () => pullXCom(store, next, { taskIds: 'task_0', includePriorDates: true })],
     ['includePriorDates, only the oldest run has it', () => pullXCom(store, next, { taskIds: 'task_0', key: plan.rareKey, includePriorDates: true })],
     ['wait registration lookup (any run, never written)', () => subscriptions.find(neverWrittenTarget(plan))],
+    ['count (a task instance of a run)', () => store.count({ dagIds: plan.dagId, runId: 'run_0050000', taskIds: 'task_1' })],
+    ['xcom list, first page (50), no filter', () => entryPage(engine, schema, { limit: 50 })],
+    ['xcom runs, first page (50), no filter', () => store.listRuns({ limit: 50 })],
   ];
-  const out: string[] = [];
+  const out: Explained[] = [];
   for (const [name, action] of lookups) {
     const [first] = await statementsOf(engine, action);
-    out.push(`${name}:`, '```', await explainAnalyze(engine, first!), '```');
+    const text = await explainAnalyze(engine, first!);
+    const top = /Buffers: shared(?: hit=(\d+))?(?: read=(\d+))?/.exec(text);
+    const execution = /Execution Time: ([\d.]+) ms/.exec(text);
+    out.push({
+      name,
+      plan: text,
+      buffers: Number(top?.[1] ?? 0) + Number(top?.[2] ?? 0),
+      executionMs: Number(execution?.[1] ?? NaN),
+    });
   }
   return out;
 }
@@ -222,7 +246,7 @@ function spread(i: number, n: number): number {
   return (((i + 1_000_003) * 2_654_435_761) >>> 0) % n;
 }
 
-function report(options: Options, machine: string[], results: Map<number, Results>, explains: Map<number, string[]>, seconds: number): string {
+function report(options: Options, machine: string[], results: Map<number, Results>, explains: Map<number, Explained[]>, seconds: number): string {
   const [small, large] = options.sizes as [number, number];
   const big = results.get(large)!;
   const little = results.get(small)!;
@@ -257,9 +281,20 @@ function report(options: Options, machine: string[], results: Map<number, Result
       rows,
     ),
     '',
-    `EXPLAIN (ANALYZE, BUFFERS) at ${large.toLocaleString('en-US')} runs, the statement each lookup sends first:`,
+    `EXPLAIN (ANALYZE, BUFFERS) of the statement each lookup sends first (run once after the passes): buffers touched`,
+    'and execution time in the server at both sizes.',
     '',
-    ...(explains.get(large) ?? []),
+    markdownTable(
+      ['statement', `buffers at ${small / 1000}k runs`, `buffers at ${large / 1000}k runs`, `execution at ${small / 1000}k`, `execution at ${large / 1000}k`],
+      (explains.get(large) ?? []).map((e, i) => {
+        const s = explains.get(small)?.[i];
+        return [e.name, String(s?.buffers ?? ''), String(e.buffers), s ? formatMs(s.executionMs) : '', formatMs(e.executionMs)];
+      }),
+    ),
+    '',
+    `The plans at ${large.toLocaleString('en-US')} runs:`,
+    '',
+    ...(explains.get(large) ?? []).flatMap((e) => [`${e.name}:`, '```', e.plan, '```']),
     '',
   ].join('\n');
 }
