@@ -1,6 +1,8 @@
 import { inspect } from 'node:util';
 import type { ValueCodec } from '../codec/value-codec';
 import type { EntryRow } from '../store/entry-rows';
+import { maskValue } from '../masking/mask-value';
+import { noMask, type Mask } from '../masking/sensitive-names';
 import type { XComEntryMeta } from '../store/types';
 
 /**
@@ -28,10 +30,17 @@ export function previewLine(value: unknown, maxChars: number): string {
  * The preview cell of an entry in a listing: inline values are decoded from the row already read; values in the
  * object store are not fetched (a page of them could be gigabytes) and `xcom get` shows them.
  */
-export async function entryPreview(codec: ValueCodec, row: EntryRow, meta: XComEntryMeta, maxChars: number): Promise<string> {
+export async function entryPreview(
+  codec: ValueCodec,
+  row: EntryRow,
+  meta: XComEntryMeta,
+  maxChars: number,
+  mask: Mask = noMask,
+): Promise<string> {
   if (row.inline_value === null || row.inline_value === undefined) return '(in the object store)';
   try {
-    return previewLine(await codec.decode(row.inline_value, row.encoding, row.digest, meta), maxChars);
+    const value = await codec.decode(row.inline_value, row.encoding, row.digest, meta);
+    return previewLine(maskValue(meta.key, value, mask), maxChars);
   } catch (err) {
     return `(unreadable: ${(err as Error).message.slice(0, maxChars)})`;
   }

@@ -3,6 +3,8 @@ import { RETURN_VALUE_KEY } from '../../store/identity';
 import { integerArg } from '../cli-options';
 import type { CliIo } from '../cli-io';
 import { withStore } from '../command-context';
+import { maskFromEnv, noMask } from '../../masking/sensitive-names';
+import { maskValue } from '../../masking/mask-value';
 import { previewValue } from '../preview';
 
 interface GetOptions {
@@ -13,6 +15,7 @@ interface GetOptions {
   readonly mapIndex: number;
   readonly full?: boolean;
   readonly maxChars: number;
+  readonly mask: boolean;
 }
 
 export function registerGet(program: Command, io: CliIo): void {
@@ -27,15 +30,17 @@ export function registerGet(program: Command, io: CliIo): void {
     .option('--map-index <n>', 'the mapped instance (-1: not mapped)', integerArg('--map-index', -1), -1)
     .option('--full', 'show the whole value in the table format')
     .option('--max-chars <n>', 'characters of the value to show in the table format', integerArg('--max-chars', 1), 2000)
+    .option('--no-mask', "show values under sensitive names (Airflow's list: password, token, secret, …, and XCOM_SENSITIVE_NAMES)")
     .action(
       withStore(io, async ({ store, output }, options: GetOptions) => {
         const identity = { dagId: options.dag, runId: options.run, taskId: options.task, mapIndex: options.mapIndex, key: options.key };
-        const record = await store.get(identity);
-        if (!record) {
+        const found = await store.get(identity);
+        if (!found) {
           throw new Error(
             `no XCom for dag=${identity.dagId} run=${identity.runId} task=${identity.taskId} map_index=${identity.mapIndex} key=${identity.key}`,
           );
         }
+        const record = { ...found, value: maskValue(found.key, found.value, options.mask ? maskFromEnv(io.env) : noMask) };
         output.document(record, () => [
           `${record.dagId} / ${record.runId} / ${record.taskId}${record.mapIndex >= 0 ? `[${record.mapIndex}]` : ''} : ${record.key}`,
           `attempt ${record.attempt}, ${record.sizeBytes} bytes (${record.encoding}, ${record.objectKey === null ? 'inline' : `object ${record.objectKey}`}), sha256 ${record.digest}`,

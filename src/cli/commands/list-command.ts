@@ -7,6 +7,7 @@ import type { CliIo } from '../cli-io';
 import { withStore } from '../command-context';
 import { ENTRY_COLUMNS, entryCells } from '../entry-cells';
 import { noteNextPage, pageOptions, type PageOptions } from '../page-options';
+import { maskFromEnv, noMask } from '../../masking/sensitive-names';
 import { entryPreview } from '../preview';
 import { entryCursorArg, entryPage, type EntryCursor } from '../queries/entry-page';
 
@@ -17,6 +18,7 @@ interface ListOptions extends PageOptions<EntryCursor> {
   readonly key?: string;
   readonly mapIndex?: number;
   readonly previewChars: number;
+  readonly mask: boolean;
 }
 
 export function registerList(program: Command, io: CliIo): void {
@@ -29,7 +31,8 @@ export function registerList(program: Command, io: CliIo): void {
     .option('--task <id>', 'only this task')
     .option('--key <key>', 'only this key')
     .option('--map-index <n>', 'only this map index (-1: not mapped)', integerArg('--map-index', -1))
-    .option('--preview-chars <n>', 'characters of each value to show', integerArg('--preview-chars', 1), 40);
+    .option('--preview-chars <n>', 'characters of each value to show', integerArg('--preview-chars', 1), 40)
+    .option('--no-mask', "show values under sensitive names (Airflow's list: password, token, secret, …, and XCOM_SENSITIVE_NAMES)");
   pageOptions(command, 'entries', 50, entryCursorArg).action(
     withStore(io, async ({ store, config, output }, options: ListOptions) => {
       const page = await entryPage(store.engine, quoteSchema(store.schema), {
@@ -43,10 +46,11 @@ export function registerList(program: Command, io: CliIo): void {
       });
       // Previews only decode inline values (no object is fetched); encrypted ones need the configured keys.
       const codec = codecFor(config);
+      const mask = options.mask ? maskFromEnv(io.env) : noMask;
       const items = await Promise.all(
         page.rows.map(async (row) => {
           const meta = entryMetaFromRow(row);
-          return { ...meta, preview: await entryPreview(codec, row, meta, options.previewChars) };
+          return { ...meta, preview: await entryPreview(codec, row, meta, options.previewChars, mask) };
         }),
       );
       output.list(

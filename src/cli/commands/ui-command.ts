@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { startUiServer } from '../../ui/ui-server';
-import { defaultMask, noMask } from '../../ui/masking';
+import { maskFromEnv, noMask } from '../../ui/masking';
 import { temporalLinks } from '../../ui/temporal-links';
 import { integerArg } from '../cli-options';
 import type { CliIo } from '../cli-io';
@@ -25,7 +25,7 @@ export function registerUi(program: Command, io: CliIo): void {
     .option('--host <address>', 'address to listen on (anything but loopback exposes the store to the network)', '127.0.0.1')
     .option('--port <n>', 'port to listen on (0: any free port)', integerArg('--port', 0, 65535), 8080)
     .option('--allow-download', 'serve full values for download (loads the whole value; off by default)')
-    .option('--no-mask', "show values under sensitive key names (Airflow's list: password, token, secret, …)")
+    .option('--no-mask', "show values under sensitive key names (Airflow's list: password, token, secret, …, and XCOM_SENSITIVE_NAMES)")
     .action(
       withStore(io, async ({ store }, options: UiOptions) => {
         const temporalUi = io.env.TEMPORAL_UI_URL;
@@ -33,7 +33,7 @@ export function registerUi(program: Command, io: CliIo): void {
           host: options.host,
           port: options.port,
           allowDownload: options.allowDownload ?? false,
-          mask: options.mask ? defaultMask : noMask,
+          mask: options.mask ? maskFromEnv(io.env) : noMask,
           temporal: temporalUi ? temporalLinks(temporalUi, io.env.TEMPORAL_NAMESPACE || 'default') : undefined,
         });
         io.err(`xcom ui: serving ${server.url} (read-only${options.allowDownload ? ', downloads on' : ''}); Ctrl-C stops\n`);
