@@ -7,6 +7,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import * as tasks from '../activities/examples/cross-dag-demo';
 import { startServices } from '../services/start-services';
 import { XComPlugin } from '../src/plugin';
+import { EXAMPLE_ACCESS_POLICY } from './example-access-policy';
 import { SubscriptionStore } from '../src/subscriptions/subscription-store';
 import { ORDERS_ETL, REVENUE_REPORT } from '../workflows/cross-dag-demo';
 import { printRunXComs } from './print-run-xcoms';
@@ -16,7 +17,8 @@ async function main(): Promise<void> {
   const services = await startServices({ temporal: true, s3: false, postgres: false });
   try {
     const address = services.env.TEMPORAL_ADDRESS!;
-    const plugin = new XComPlugin();
+    // revenue_report reads orders_etl's XComs: the policy grants it (worker/example-access-policy.ts).
+    const plugin = new XComPlugin({ accessPolicy: EXAMPLE_ACCESS_POLICY });
     const nativeConnection = await NativeConnection.connect({ address });
     const connection = await Connection.connect({ address });
     try {

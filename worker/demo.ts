@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startServices } from '../services/start-services';
 import { XComPlugin } from '../src/plugin';
+import { EXAMPLE_ACCESS_POLICY } from './example-access-policy';
 import { EXAMPLE_DAGS } from '../workflows/dags';
 import { createExampleWorker } from './create-worker';
 import { prepareCleanupDemo, printRuns } from './demo-cleanup';
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   const services = await startServices({ temporal: true, s3: false, postgres: false });
   try {
     const address = services.env.TEMPORAL_ADDRESS!;
-    const plugin = new XComPlugin({ dags: EXAMPLE_DAGS });
+    const plugin = new XComPlugin({ dags: EXAMPLE_DAGS, accessPolicy: EXAMPLE_ACCESS_POLICY });
     const nativeConnection = await NativeConnection.connect({ address });
     const connection = await Connection.connect({ address });
     try {

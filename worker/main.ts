@@ -2,6 +2,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { STORE_ENV_VARS } from '../src/config/store-config';
 import { XComPlugin } from '../src/plugin';
+import { EXAMPLE_ACCESS_POLICY } from './example-access-policy';
 import { EXAMPLE_DAGS } from '../workflows/dags';
 import { createExampleWorker } from './create-worker';
 
@@ -9,6 +10,8 @@ const WORKER_ENV_VARS: [string, string][] = [
   ['TEMPORAL_ADDRESS', 'Temporal frontend host:port; default localhost:7233'],
   ['TEMPORAL_NAMESPACE', 'namespace; default default'],
   ['XCOM_TASK_QUEUE', 'task queue to poll; default xcom'],
+  ['XCOM_ACCESS_POLICY', 'DAG access policy, JSON or a file; default the examples\' (worker/example-access-policy.ts)'],
+  ['XCOM_SIGNING_KEY', 'ref signing keys <id>:<secret>,...; default a key kept in the store'],
 ];
 
 async function main(): Promise<void> {
@@ -21,7 +24,7 @@ async function main(): Promise<void> {
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
   const taskQueue = process.env.XCOM_TASK_QUEUE ?? 'xcom';
   const connection = await NativeConnection.connect({ address });
-  const worker = await createExampleWorker({ connection, namespace, taskQueue, plugin: new XComPlugin({ dags: EXAMPLE_DAGS }) });
+  const worker = await createExampleWorker({ connection, namespace, taskQueue, plugin: new XComPlugin({ dags: EXAMPLE_DAGS, ...(!process.env.XCOM_ACCESS_POLICY && { accessPolicy: EXAMPLE_ACCESS_POLICY }) }) });
   process.stderr.write(`temporal-xcom worker polling ${taskQueue} on ${address} (${namespace})\n`);
   // Worker.run resolves after SIGINT/SIGTERM: the SDK installs those handlers and drains in-flight tasks.
   await worker.run();
