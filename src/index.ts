@@ -13,6 +13,9 @@ export type { WaitForXComTarget, WaitForXComResult, FoundXCom, XComWaitTimedOut 
 export type { TriggerDagRunOptions, TriggerDagRunByIdOptions, TriggerWorkflowOptions, TriggeredDagRun, RefOptions } from './worker/trigger-dag-run';
 export { XComSkip, isXComSkip } from './common/xcom-skip';
 export { TRIGGER_RUN_ID_KEY } from './worker/trigger-dag-run';
+export type { AccessPolicy, AccessRule } from './security/access-policy';
+export type { SigningKeyInput } from './security/signing-key';
+export { XComAccessDeniedError, XComForgedRefError } from './security/security-errors';
 export type { DeliveryOptions } from './subscriptions/delivery-loop';
 export { isXComRef, type XComRef, type XComResult } from './common/xcom-ref';
 export type { TaskOptions } from './common/task-header';
