@@ -1,28 +1,26 @@
 import type { ServerResponse } from 'node:http';
-import { decompress } from '../codec/compression';
-import { sha256Hex } from '../codec/digest';
-import { parseEncoding } from '../codec/encoding';
-import { XComIntegrityError } from '../errors';
-import type { ObjectStore } from '../objects/object-store';
-import type { EntryRow } from '../store/entry-rows';
+import { types } from 'node:util';
+import { toJsonText } from '../codec/json-value';
+import type { ResolvedIdentity } from '../store/identity';
+import type { XComStore } from '../store/xcom-store';
+import { UiRequestError } from './ui-request';
 
 /**
- * Sends the whole serialized value of an entry (JSON in temporal-xcom's tagged form, or the raw bytes), checked
- * against its digest. This loads the whole value: the page offers it only with `--allow-download`.
+ * Sends the whole value of an entry as the store reads it (decompressed, decrypted with the configured keys, its
+ * digest checked): temporal-xcom's tagged JSON, or the raw bytes of a binary value. This loads the whole value: the
+ * page offers it only with `--allow-download`.
  */
-export async function sendDownload(res: ServerResponse, row: EntryRow, objects: ObjectStore): Promise<void> {
-  const encoding = parseEncoding(row.encoding);
-  const stored = row.object_key === null ? (row.inline_value ?? Buffer.alloc(0)) : await objects.get(row.object_key);
-  const bytes = encoding.compression ? await decompress(stored, encoding.compression) : stored;
-  if (sha256Hex(bytes) !== row.digest.toLowerCase()) {
-    throw new XComIntegrityError(`the stored bytes of XCom key ${row.key} do not match its sha256 ${row.digest}`);
-  }
-  const json = encoding.format === 'json';
-  const name = `${row.task_id}-${row.key}`.replace(/[^\w.-]+/g, '_') + (json ? '.json' : '.bin');
+export async function sendDownload(res: ServerResponse, store: XComStore, identity: ResolvedIdentity): Promise<void> {
+  const record = await store.get(identity);
+  if (record === undefined) throw new UiRequestError(404, `no XCom ${identity.dagId}/${identity.runId}/${identity.taskId}/${identity.mapIndex}/${identity.key}`);
+  const value = record.value;
+  const binary = types.isUint8Array(value);
+  const body = binary ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : Buffer.from(toJsonText(value), 'utf8');
+  const name = `${identity.taskId}-${identity.key}`.replace(/[^\w.-]+/g, '_') + (binary ? '.bin' : '.json');
   res.writeHead(200, {
-    'content-type': json ? 'application/json; charset=utf-8' : 'application/octet-stream',
-    'content-length': bytes.length,
+    'content-type': binary ? 'application/octet-stream' : 'application/json; charset=utf-8',
+    'content-length': body.length,
     'content-disposition': `attachment; filename="${name}"`,
   });
-  res.end(bytes);
+  res.end(body);
 }

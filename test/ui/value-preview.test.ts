@@ -2,6 +2,8 @@
  * Previews read only the start of a value: range reads on the real MinIO and on a directory, through gzip, brotli
  * or no compression. The object store is wrapped to count what is read (the reads themselves are real).
  */
+import { randomBytes } from 'node:crypto';
+import { encryptionKeyring } from '../../src/codec/encryption-keys';
 import { createValueCodec } from '../../src/codec/value-codec';
 import { entryPage } from '../../src/cli/queries/entry-page';
 import { XComObjectNotFoundError } from '../../src/errors';
@@ -10,6 +12,7 @@ import type { ObjectStore } from '../../src/objects/object-store';
 import type { EntryRow } from '../../src/store/entry-rows';
 import { XComStore } from '../../src/store/xcom-store';
 import { defaultMask } from '../../src/ui/masking';
+import { startUiServer } from '../../src/ui/ui-server';
 import { previewEntry, PREVIEW_BYTES } from '../../src/ui/value-preview';
 import { openEngine, openObjectStore, uniqueRunId, type ObjectStoreKind, type Opened } from '../helpers/store-fixtures';
 import type { SqlEngine } from '../../src/engines/sql-engine';
@@ -121,14 +124,37 @@ describe('value previews read a bounded prefix', () => {
     expect(counting.wholeReads).toBe(0);
   });
 
-  test('an encoding that seals the bytes (encryption at rest) gets a reason naming it, and nothing is read', async () => {
-    const { counting, rowOf } = await storeOn('minio', 'gzip');
-    const row = await rowOf('return_value', rows(10_000));
-    const sealed = { ...row, encoding: 'json+gzip+aes256gcm.k1' };
-    const preview = await previewEntry(sealed, { objectStore: counting, mask: defaultMask });
-    expect(preview.unavailable).toMatch(/^encoding json\+gzip\+aes256gcm\.k1 .*a preview never loads a whole value|^encoding json\+gzip\+aes256gcm\.k1 is not one this version can read$/);
+  test('an encrypted value (AES-256-GCM at rest) is not previewed, nothing is read; its download is decrypted whole', async () => {
+    const objects = await openObjectStore('minio');
+    opened.push(objects);
+    const counting = new CountingStore(objects.value);
+    const encryption = encryptionKeyring([{ id: 'k1', key: randomBytes(32) }]);
+    // Uncompressed: src/codec/value-codec.ts at 4548020 decompresses the sealed bytes instead of the opened ones, so
+    // an encrypted and compressed value cannot be read back yet (reported); this test is about the page.
+    const codec = createValueCodec({ compression: 'none', encryption });
+    const store = new XComStore({ engine: engine.value, objectStore: counting, codec });
+    const runId = uniqueRunId('sealed');
+    const value = rows(10_000);
+    await store.set({ dagId: 'preview', runId, taskId: 't', key: 'return_value', value, attempt: 1 });
+    const row = (await entryPage(engine.value, quoteSchema(store.schema), { dagId: 'preview', runId, limit: 1 })).rows[0]!;
+    expect(row.encoding).toBe('json+aes256gcm.k1');
+    expect(row.object_key).not.toBeNull();
+    const reads = () => counting.rangeBytes + counting.wholeReads;
+    const preview = await previewEntry(row, { objectStore: counting, mask: defaultMask });
+    expect(preview.unavailable).toBe(
+      'encoding json+aes256gcm.k1 seals the stored bytes beyond compression (encryption at rest), so a part of them cannot be read, and a preview never loads a whole value',
+    );
     expect(preview.tree).toBeUndefined();
-    expect(counting.rangeBytes + counting.wholeReads).toBe(0);
+    expect(reads()).toBe(0);
+
+    const server = await startUiServer(store, { port: 0, allowDownload: true, mask: defaultMask });
+    try {
+      const response = await fetch(`${server.url}api/runs/preview/${runId}/tasks/t/-1/xcoms/return_value/download`);
+      expect(response.status).toBe(200);
+      expect(JSON.parse(await response.text())).toEqual(value);
+    } finally {
+      await server.close();
+    }
   });
 
   test.each(['minio', 'directory'] as const)('getRange on %s: the bytes asked for, fewer at the end, none past it', async (kind) => {
