@@ -56,6 +56,8 @@ export function describeMigrationConformance(ctx: () => ConformanceContext): voi
         'migrations',
         'objects',
         'outbox',
+        'run_owners',
+        'signing_keys',
         'subscriptions',
         'task_instances',
       ]);
