@@ -78,7 +78,7 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
       let bytes = kek ? open(stored, kek, encoding, digest, where) : stored;
       if (parsed.compression) {
         try {
-          bytes = await decompress(stored, parsed.compression);
+          bytes = await decompress(bytes, parsed.compression);
         } catch (error) {
           throw new XComIntegrityError(
             `Cannot decompress ${where} (encoding ${encoding}): ${(error as Error).message}. The stored bytes are corrupt.`,

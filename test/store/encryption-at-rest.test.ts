@@ -86,6 +86,18 @@ describe('encryption at rest', () => {
     });
   });
 
+  test('compressed values (the default gzip) are compressed, then sealed, and read back whole', async () => {
+    const config = testStoreConfig(database.url, { inlineThresholdBytes: 4096 });
+    await withStore(encryptionKeyring([k1]), async (store) => {
+      const { runId, rows } = await writeAndReadRaw(store, config);
+      // Rows in task order: 'large' is gzipped before it is sealed; 'small' is under the compression threshold.
+      expect(rows.map((r) => r.encoding)).toEqual(['json+gzip+aes256gcm.k1', 'json+aes256gcm.k1']);
+      for (const taskId of ['small', 'large'] as const) {
+        expect((await store.get({ dagId: DAG, runId, taskId, key: 'return_value' }))?.value).toEqual(values[taskId]);
+      }
+    }, config);
+  });
+
   test('a forged value with a recomputed digest, a changed digest, a flipped byte and a plaintext swap are all detected', async () => {
     await withStore(encryptionKeyring([k1]), async (store, config) => {
       const { runId } = await writeAndReadRaw(store, config);
