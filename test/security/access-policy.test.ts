@@ -6,6 +6,8 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { DAG_RUN_HEADER, type DagRunHeader } from '../../src/common/dag-run-header';
 import type { XComRef } from '../../src/common/xcom-ref';
 import type { AccessPolicy } from '../../src/security/access-policy';
+import { RunOwners } from '../../src/security/run-owners';
+import type { XComStore } from '../../src/store/xcom-store';
 import type { Outcome } from '../fixtures/security/workflows';
 import { openSecurityContext, type SecurityContext, type SecurityWorker } from '../helpers/security-context';
 
@@ -86,6 +88,20 @@ describe('writes', () => {
     const { result } = await untrusted.run<Outcome>('forwardInput', ['plain'], undefined, client);
     expectDenied(result, /task 'reveal' of workflow .*type 'forwardInput'.* may not write DAG 'payroll'/s);
     expect(await payrollEntries()).toEqual({ 'compute.return_value': { secret: SECRET } });
+  });
+});
+
+describe('run owners', () => {
+  it('the first workflow type to write a run owns it; deleting the run forgets the owner', async () => {
+    const store = (await owner.plugin.store()) as XComStore;
+    const runId = `owned-${randomUUID()}`;
+    // A fresh claimer each time: a worker remembers owners it confirmed, which is what this test must not see.
+    const claim = (type: string) => new RunOwners(store.engine, store.schema).claim('payroll', runId, type);
+    expect(await claim('payroll')).toBe('payroll');
+    expect(await claim('claimDag')).toBe('payroll');
+    await store.set({ dagId: 'payroll', runId, taskId: 'compute', key: 'return_value', value: 1, attempt: 0 });
+    await store.clearRun({ dagId: 'payroll', runId });
+    expect(await claim('claimDag')).toBe('claimDag');
   });
 });
 
