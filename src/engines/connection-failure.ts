@@ -20,14 +20,15 @@ function isConnectionFailure(err: unknown): boolean {
  * Turns a failure to reach the Postgres server into an error that names XCom, the server and the setting to check,
  * instead of a bare `connect ECONNREFUSED`. Other errors pass through unchanged.
  */
-export function explainConnectionFailure(err: unknown, server: string): unknown {
+export function explainConnectionFailure(err: unknown, server: string, check: string = DATABASE_URL_HINT): unknown {
   if (err instanceof XComStoreUnavailableError || !isConnectionFailure(err)) return err;
   const e = err as { message?: unknown; code?: unknown; errors?: { message?: unknown }[] };
   const reason = typeof e.message === 'string' && e.message !== '' ? e.message : String(e.errors?.[0]?.message ?? e.code);
-  return new XComStoreUnavailableError(
-    `XCom store unavailable: cannot reach its Postgres database at ${server} (${reason}). Check DATABASE_URL (or ` +
-      "the plugin's store.database option) and that the server is up; unset DATABASE_URL to use the embedded store " +
-      'in XCOM_DATA_DIR instead.',
-    { cause: err },
-  );
+  return new XComStoreUnavailableError(`XCom store unavailable: cannot reach its Postgres database at ${server} (${reason}). ${check}`, {
+    cause: err,
+  });
 }
+
+const DATABASE_URL_HINT =
+  "Check DATABASE_URL (or the plugin's store.database option) and that the server is up; unset DATABASE_URL to use " +
+  'the embedded store in XCOM_DATA_DIR instead.';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { XComStoreLockedError } from '../errors';
+import { XComError, XComStoreLockedError, XComStoreUnavailableError } from '../errors';
 import { createPgliteEngine, type PgliteEngineOptions } from './pglite-engine';
 import { isHolderAlive, lockedError, readLock, type StoreLockInfo } from './pglite-lock';
 import { createPostgresEngine } from './postgres-engine';
@@ -32,7 +32,7 @@ export async function openEmbeddedEngine(options: EmbeddedEngineOptions): Promis
       } catch (err) {
         // Another process took the lock between our read and our open: look again at who holds it.
         if (err instanceof XComStoreLockedError && ++lostRaces <= 3) continue;
-        throw err;
+        throw explainOpenFailure(err, dataDir);
       }
     }
     if (isHolderAlive(holder) && holder.socket) return connectToHolder(dataDir, holder, holder.socket);
@@ -63,7 +63,14 @@ async function connectToHolder(
   const secret = encodeURIComponent(readSocketSecret(dataDir));
   const connectionString = `postgres://postgres:${secret}@${where}/postgres`;
   // Every socket client shares the one PGlite session: statement names would collide between processes.
-  const engine = createPostgresEngine({ connectionString, max: SOCKET_POOL_SIZE, preparedStatements: false });
+  const engine = createPostgresEngine({
+    connectionString,
+    max: SOCKET_POOL_SIZE,
+    preparedStatements: false,
+    unreachableHint:
+      `It is the embedded store ${dataDir} (XCOM_DATA_DIR), served by pid ${holder.pid}: restart that process, or ` +
+      'stop it so this one opens the store itself.',
+  });
   try {
     await engine.query('select 1');
   } catch (err) {
@@ -82,4 +89,15 @@ async function connectToHolder(
     transaction: (fn) => engine.transaction(fn),
     close: () => engine.close(),
   };
+}
+
+/** A directory that cannot hold the store (not writable, a file in the way): name XCom, the directory and the setting. */
+function explainOpenFailure(err: unknown, dataDir: string): unknown {
+  if (err instanceof XComError) return err;
+  return new XComStoreUnavailableError(
+    `XCom store unavailable: cannot open the embedded store in ${dataDir} (${(err as Error).message}). Check that ` +
+      'XCOM_DATA_DIR (default ./.xcom) names a directory this process can write, or set DATABASE_URL to use a ' +
+      'Postgres server.',
+    { cause: err },
+  );
 }

@@ -44,9 +44,11 @@ export async function createPgliteEngine(options: PgliteEngineOptions): Promise<
   try {
     mkdirSync(dataDir, { recursive: true });
   } catch (err) {
-    throw new XComConfigError(`cannot create the embedded XCom store directory ${dataDir}: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new XComConfigError(
+      `cannot create the embedded XCom store directory ${dataDir}: ${(err as Error).message}. Point XCOM_DATA_DIR ` +
+        '(default ./.xcom) at a directory this process can write, or set DATABASE_URL to use a Postgres server.',
+      { cause: err },
+    );
   }
   const lock = await acquireStoreLock(dataDir, { sharing: Boolean(options.share) });
   holdUntilExit(lock);

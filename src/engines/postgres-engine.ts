@@ -18,6 +18,8 @@ export interface PostgresEngineOptions {
    * connection several clients share. @default true for a pool the engine builds, false for yours
    */
   preparedStatements?: boolean;
+  /** What to check when the server cannot be reached, for the error. @default DATABASE_URL and the server */
+  unreachableHint?: string;
 }
 
 // int8 (sizes, counts) as numbers: every size the store keeps is far below 2^53.
@@ -44,7 +46,7 @@ export function createPostgresEngine(options: PostgresEngineOptions): SqlEngine 
   let listener: PgListener | undefined;
 
   const description = describeConnection(options.connectionString ?? pool.options.connectionString);
-  const explained = (err: unknown) => explainConnectionFailure(err, description);
+  const explained = (err: unknown) => explainConnectionFailure(err, description, options.unreachableHint);
 
   return {
     kind: 'postgres',

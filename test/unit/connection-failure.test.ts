@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openEmbeddedEngine } from '../../src/engines/open-embedded-store';
 import { createPostgresEngine } from '../../src/engines/postgres-engine';
-import { XComStoreUnavailableError } from '../../src/errors';
+import { XComConfigError, XComStoreUnavailableError } from '../../src/errors';
 
 describe('a Postgres server that cannot be reached', () => {
   it('fails with an error naming XCom, the server and DATABASE_URL, keeping the original as the cause', async () => {
@@ -17,6 +21,23 @@ describe('a Postgres server that cannot be reached', () => {
       }
     } finally {
       await engine.close();
+    }
+  });
+});
+
+describe('an embedded store directory that cannot hold the store', () => {
+  it('fails with an error naming the XCom store, the directory and XCOM_DATA_DIR', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'xcom-unopenable-'));
+    try {
+      // A file where the directory should be: mkdir fails under any user, root included.
+      await writeFile(path.join(dir, 'file'), 'in the way');
+      const dataDir = path.join(dir, 'file', 'store');
+      const error = (await openEmbeddedEngine({ dataDir }).catch((err: unknown) => err)) as XComConfigError;
+      expect(error).toBeInstanceOf(XComConfigError);
+      expect(error.message).toMatch(new RegExp(`^cannot create the embedded XCom store directory ${dataDir}: ENOTDIR`));
+      expect(error.message).toContain('Point XCOM_DATA_DIR (default ./.xcom) at a directory this process can write');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
