@@ -6,6 +6,18 @@ export const ENTRY_COLUMNS = `e.dag_id, e.run_id, e.task_id, e.map_index, e.key,
   e.keep_until = 'infinity' as keep_forever, case when e.keep_until <> 'infinity' then e.keep_until end as keep_until,
   e.created_at, e.updated_at`;
 
+/**
+ * `ENTRY_COLUMNS` over `e` alone: the run's logical date comes from a subquery instead of a join with `r`. For the
+ * store's prepared reads: a generic plan estimates a join over every row of a key and sizes its per-run cache for that
+ * at every execution; a subquery runs once per row returned.
+ */
+export function entryColumns(schema: string): string {
+  return ENTRY_COLUMNS.replace(
+    'r.logical_date',
+    `(select r.logical_date from ${schema}.dag_runs r where r.dag_id = e.dag_id and r.run_id = e.run_id) as logical_date`,
+  );
+}
+
 export interface EntryRow {
   dag_id: string;
   run_id: string;

@@ -9,7 +9,7 @@ import type { XComBackend } from './backend';
 import { attemptGroup, commitParams, commitStatement, type CommitOutcome, type PreparedEntry } from './commit-statement';
 import { explainCommitFailure } from './commit-failure';
 import { keyedCommitParams, keyedCommitStatement, type KeyedEntry, type KeyedRow } from './keyed-commit-statement';
-import { ENTRY_COLUMNS, entryMetaFromRow, ledgerRecordFromRow, type EntryRow, type LedgerRow } from './entry-rows';
+import { entryColumns, entryMetaFromRow, ledgerRecordFromRow, type EntryRow, type LedgerRow } from './entry-rows';
 import { FILTER_ORDER, filterSql } from './filter-sql';
 import {
   assertId,
@@ -100,6 +100,7 @@ export class XComStore implements XComBackend, RetentionBackend {
   /** The commit statements for this schema, built once: they are the hot path and kept prepared under one name. */
   readonly #commitSql: string;
   readonly #keyedSql: string;
+  readonly #entryColumns: string;
   readonly #concurrency: number;
   readonly #objectGraceMs: number;
   readonly #defaultRetention: Retention;
@@ -115,6 +116,7 @@ export class XComStore implements XComBackend, RetentionBackend {
     this.#quoted = quoteSchema(this.schema);
     this.#commitSql = commitStatement(this.#quoted);
     this.#keyedSql = keyedCommitStatement(this.#quoted);
+    this.#entryColumns = entryColumns(this.#quoted);
     this.inlineThresholdBytes = options.inlineThresholdBytes ?? DEFAULT_INLINE_THRESHOLD_BYTES;
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.#codec = options.codec ?? createValueCodec();
@@ -231,8 +233,7 @@ export class XComStore implements XComBackend, RetentionBackend {
   }
 
   async #get(id: ResolvedIdentity): Promise<XComRecord | undefined> {
-    const sql = `select ${ENTRY_COLUMNS}, e.inline_value from ${this.#quoted}.entries e
-         join ${this.#quoted}.dag_runs r using (dag_id, run_id)
+    const sql = `select ${this.#entryColumns}, e.inline_value from ${this.#quoted}.entries e
         where e.dag_id = $1 and e.run_id = $2 and e.task_id = $3 and e.map_index = $4 and e.key = $5`;
     const rows = await this.engine.query<EntryRow>(
       sql,
@@ -250,8 +251,8 @@ export class XComStore implements XComBackend, RetentionBackend {
     const { where, params } = filterSql(this.#quoted, filter);
     const limit = filter.limit === undefined ? '' : `limit $${params.push(positiveInteger('limit', filter.limit))}`;
     const withValues = options.values ?? true;
-    const sql = `select ${ENTRY_COLUMNS}${withValues ? ', e.inline_value' : ''} from ${this.#quoted}.entries e
-         join ${this.#quoted}.dag_runs r using (dag_id, run_id) ${where} ${FILTER_ORDER} ${limit}`;
+    const sql = `select ${this.#entryColumns}${withValues ? ', e.inline_value' : ''} from ${this.#quoted}.entries e
+         ${where} ${FILTER_ORDER} ${limit}`;
     const rows = await this.engine.query<EntryRow>(sql, params, preparedByText(sql));
     if (!withValues) return rows.map((row) => ({ ...entryMetaFromRow(row), value: undefined }));
     return mapLimited(rows, this.#concurrency, (row) => this.#withValue(row));
@@ -278,8 +279,7 @@ export class XComStore implements XComBackend, RetentionBackend {
     if (limit === 0) return [];
     // The primary key (dag_id, run_id, task_id, map_index, key) serves both the filter and the order.
     const rows = await this.engine.query<EntryRow>(
-      `select ${ENTRY_COLUMNS}, e.inline_value from ${this.#quoted}.entries e
-         join ${this.#quoted}.dag_runs r using (dag_id, run_id)
+      `select ${this.#entryColumns}, e.inline_value from ${this.#quoted}.entries e
         where e.dag_id = $1 and e.run_id = $2 and e.task_id = $3 and e.key = $4 and e.map_index >= 0
         order by e.map_index offset $5 ${limit === undefined ? '' : 'limit $6'}`,
       [scope.dagId, scope.runId, scope.taskId, scope.key, offset, ...(limit === undefined ? [] : [limit])],

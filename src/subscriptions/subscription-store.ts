@@ -4,7 +4,7 @@ import type { SqlEngine, SqlExecutor } from '../engines/sql-engine';
 import { XComConfigError } from '../errors';
 import { quoteSchema } from '../migrations/schema-name';
 import type { XComBackend } from '../store/backend';
-import { ENTRY_COLUMNS, entryMetaFromRow, type EntryRow } from '../store/entry-rows';
+import { entryColumns, entryMetaFromRow, type EntryRow } from '../store/entry-rows';
 import type { XComEntryMeta } from '../store/types';
 import { XComStore } from '../store/xcom-store';
 import type { ResolvedWaitTarget } from './wait-target';
@@ -275,7 +275,7 @@ export class SubscriptionStore {
       where += ` and e.run_date >= $${params.length}`;
     }
     // One row per run matches: the newest is the first entry of `entries_latest` past the filter (one descent).
-    const sql = `select ${ENTRY_COLUMNS} from ${this.#q}.entries e join ${this.#q}.dag_runs r using (dag_id, run_id)
+    const sql = `select ${entryColumns(this.#q)} from ${this.#q}.entries e
         where ${where}
         order by e.run_date desc, e.run_id desc limit 1`;
     const [row] = await executor.query<EntryRow>(sql, params, preparedByText(sql));
