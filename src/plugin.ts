@@ -13,9 +13,10 @@ import { XComRuntime, type XComRuntimeOptions } from './worker/runtime';
 export type XComPluginOptions = XComRuntimeOptions;
 
 /**
- * Airflow's XCom for Temporal. Use the same instance on the Worker, on `bundleWorkflowCode` and on the Client:
- * `plugins: [xcom]`. On a worker it records every activity's result as an XCom, gives activities `xcom.push` and
- * `xcom.pull`, registers the activities workflow-side pulls use, and stamps task identity on scheduled activities.
+ * Airflow's XCom for Temporal. Use the same instance on the Worker and on `bundleWorkflowCode` (the record scope is
+ * baked into the bundle): `plugins: [xcom]`. On a worker it records the results of the activities of workflows that
+ * opt in (or are listed, or all with `recordAll`) as XComs, gives them `xcom.push` and `xcom.pull`, registers the
+ * activities workflow-side pulls use, and stamps task identity on the activities recorded workflows schedule.
  * While a worker runs it also delivers the outbox (signals to workflows waiting for other DAGs' XComs) and sweeps
  * objects no entry references.
  */
