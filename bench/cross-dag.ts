@@ -81,7 +81,12 @@ async function main(): Promise<void> {
 
 /** One in-process worker (plugin with its delivery loop, LISTEN on) for the bench workflows. */
 async function withWorker<T>(address: string, config: StoreConfig, fn: (client: Client, taskQueue: string) => Promise<T>): Promise<T> {
-  const plugin = new XComPlugin({ store: config, migrate: false });
+  // The waiter (its own DAG: benchXComWaiter) reads bench_producer's XComs: a read grant.
+  const plugin = new XComPlugin({
+    store: config,
+    migrate: false,
+    accessPolicy: { rules: [{ name: 'bench waiter', workflowTypes: ['benchXComWaiter'], read: ['bench_producer'] }] },
+  });
   const native = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   try {

@@ -4,8 +4,12 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseEvent, type WorkerEvent } from './events';
 import type { ChaosWorkerConfig } from './worker';
+import { CHAOS_DAG_ID } from './dag-shape';
 
 /** One chaos worker process (chaos/worker.ts), seen from the harness. */
+/** What the chaos workers' workflows may write besides their own workflow type. */
+const CHAOS_ACCESS_POLICY = { rules: [{ name: 'chaos runs', workflowTypes: ['chaosDag'], write: [CHAOS_DAG_ID] }] };
+
 export interface ChaosWorkerProcess {
   readonly pid: number | undefined;
   /** Resolves with the exit signal or code. */
@@ -36,7 +40,8 @@ export async function startChaosWorker(
   const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'worker.ts')], {
     cwd: root,
     // NODE_OPTIONS cleared: jest's --experimental-vm-modules is not for this process.
-    env: { ...process.env, NODE_OPTIONS: '', CHAOS_WORKER: JSON.stringify(config) },
+    // chaosDag names its DAG 'chaos' with setDagRun: the worker's access policy must grant that write.
+    env: { ...process.env, NODE_OPTIONS: '', CHAOS_WORKER: JSON.stringify(config), XCOM_ACCESS_POLICY: JSON.stringify(CHAOS_ACCESS_POLICY) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const tail: string[] = [];
