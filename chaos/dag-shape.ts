@@ -5,6 +5,9 @@
  * (48 KiB..256 KiB), `ref` also reaches the workflow as an XComRef (>= 256 KiB), `huge` is big enough (after gzip) to
  * go up as a multipart upload.
  */
+// The harness's plugins send refs from 256 KiB (CHAOS_HISTORY_THRESHOLD_BYTES), below the 2 MiB default.
+export const CHAOS_HISTORY_THRESHOLD_BYTES = 256 * 1024;
+
 export type SizeClass = 'tiny' | 'inline' | 'object' | 'ref' | 'huge';
 
 /** How a task's attempt times out when it stops: by a missed heartbeat, or by its start-to-close timeout. */

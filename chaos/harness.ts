@@ -9,6 +9,7 @@ import { openXComStore } from '../src/config/open-store';
 import { XComPlugin } from '../src/plugin';
 import { ATTEMPTS_DDL } from './attempt-registry';
 import { runOnce, type RunReport } from './chaos-run';
+import { CHAOS_HISTORY_THRESHOLD_BYTES } from './dag-shape';
 import { planRun, type ChaosRates } from './plan';
 import { chaosStoreConfig, type ChaosStoreSettings } from './store-settings';
 
@@ -34,7 +35,7 @@ const QUIET_BUNDLER = { trace() {}, debug() {}, info() {}, warn() {}, error: con
 
 /** Runs the chaos DAG `runs` times, one run after another, and returns each run's report. */
 export async function runChaos(options: ChaosOptions): Promise<RunReport[]> {
-  const plugin = new XComPlugin({ delivery: false, objectSweep: false });
+  const plugin = new XComPlugin({ delivery: false, objectSweep: false, historyThresholdBytes: CHAOS_HISTORY_THRESHOLD_BYTES });
   const dir = await mkdtemp(path.join(tmpdir(), 'xcom-chaos-'));
   try {
     // Bundled once: every worker restart loads it instead of bundling for seconds.

@@ -4,6 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { XComPlugin } from '../src/plugin';
 import * as activities from './activities';
 import { attemptInterceptor } from './attempt-interceptor';
+import { CHAOS_HISTORY_THRESHOLD_BYTES } from './dag-shape';
 import { setUpAttempts } from './attempt-registry';
 import { emit } from './events';
 import { openKillableStore, type ChaosStoreSettings } from './store-settings';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   const store = openKillableStore(config.store, config.sweep.graceMs);
   setUpAttempts(store.engine);
   // No cross-DAG waits here: the outbox delivery loop would only cost CPU on a busy machine.
-  const plugin = new XComPlugin({ store, delivery: false, objectSweep: config.sweep });
+  const plugin = new XComPlugin({ store, delivery: false, objectSweep: config.sweep, historyThresholdBytes: CHAOS_HISTORY_THRESHOLD_BYTES });
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   try {
     const worker = await Worker.create({
