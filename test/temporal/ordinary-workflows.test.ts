@@ -57,10 +57,11 @@ async function runSuite(bundle: WorkflowBundleWithSourceMap, plugins: XComPlugin
     return handle.result();
   });
   const parentHistory = await client.workflow.getHandle(workflowId).fetchHistory();
-  const childId = (parentHistory.events ?? []).find((e) => e.childWorkflowExecutionStartedEventAttributes)
-    ?.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
-  if (!childId) throw new Error('the suite started no child workflow');
-  const childHistory = await client.workflow.getHandle(childId).fetchHistory();
+  const child = (parentHistory.events ?? []).find((e) => e.childWorkflowExecutionStartedEventAttributes)
+    ?.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
+  if (!child?.workflowId || !child.runId) throw new Error('the suite started no child workflow');
+  // The child's first run: it ends by continuing as new.
+  const childHistory = await client.workflow.getHandle(child.workflowId, child.runId).fetchHistory();
   return { result, parent: normalized(parentHistory.events ?? [], taskQueue), child: normalized(childHistory.events ?? [], taskQueue) };
 }
 
@@ -74,6 +75,7 @@ const PER_RUN_FIELDS = new Set([
   'runId',
   'originalExecutionRunId',
   'firstExecutionRunId',
+  'newExecutionRunId',
   'workflowExecution',
   'historySizeBytes',
   'prevAutoResetPoints',
@@ -107,7 +109,7 @@ describe('ordinary workflows on a worker with the plugin (real Temporal)', () =>
     baseline = await runSuite(withoutPlugin, []);
   });
 
-  test('the suite itself: a 300 KiB string, a class instance, a function property, a failure, a child, a signal', () => {
+  test('the suite itself: a 300 KiB string, a class instance, a function property, a failure, a child that continues as new, a signal', () => {
     expect(baseline.result).toEqual({
       bigLength: 300 * 1024,
       bigIsString: true,
@@ -121,6 +123,8 @@ describe('ordinary workflows on a worker with the plugin (real Temporal)', () =>
     expect(types).toContain('EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED');
     expect(types).toContain('EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED');
     expect(types.filter((t) => t === 'EVENT_TYPE_ACTIVITY_TASK_FAILED')).toHaveLength(1);
+    const childTypes = baseline.child.map((e) => (e as { eventType: string }).eventType);
+    expect(childTypes.at(-1)).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
   });
 
   test('with the plugin: identical results and histories, and nothing recorded', async () => {

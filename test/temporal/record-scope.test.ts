@@ -69,6 +69,15 @@ describe('which workflows are recorded (real Temporal, Postgres, MinIO)', () => 
     });
   });
 
+  test('an opted-in workflow stays recorded across continue-as-new', async () => {
+    const { workflowId, result } = await run<unknown>('continuesAfterOptIn');
+    expect(result).toEqual({ text: 'hello', to: 'second' });
+    expect(await entries('continuesAfterOptIn', workflowId)).toEqual({
+      'greeting:return_value': { text: 'hello', to: 'first' },
+      'greeting__1:return_value': { text: 'hello', to: 'second' },
+    });
+  });
+
   test('withTask opts in; a result below the payload limit arrives as itself unless the task asked for a ref', async () => {
     const { result } = await run<{ bigIsString: boolean; bigLength: number; asRef: unknown }>('withTaskWorkflow');
     expect(result.bigIsString).toBe(true);
