@@ -25,12 +25,17 @@ export class RunOwners {
     const known = this.#confirmed.get(cacheKey);
     if (known !== undefined) return known;
     // `do update` (a no-op) rather than `do nothing`: it waits for a concurrent claim and returns the row that won.
-    const [row] = await this.engine.query<{ workflow_type: string }>(
-      `insert into ${this.#q}.run_owners as o (dag_id, run_id, workflow_type) values ($1, $2, $3)
-       on conflict (dag_id, run_id) do update set workflow_type = o.workflow_type
-       returning o.workflow_type`,
-      [dagId, runId, workflowType],
-    );
+    // Without waiting for the WAL flush (the claim would otherwise cost a commit's fsync once per run): a claim lost
+    // to a database crash is made again by the run's next task, and an impostor would need that exact window.
+    const [row] = await this.engine.transaction(async (tx) => {
+      await tx.query(`set local synchronous_commit = off`);
+      return tx.query<{ workflow_type: string }>(
+        `insert into ${this.#q}.run_owners as o (dag_id, run_id, workflow_type) values ($1, $2, $3)
+         on conflict (dag_id, run_id) do update set workflow_type = o.workflow_type
+         returning o.workflow_type`,
+        [dagId, runId, workflowType],
+      );
+    });
     const owner = row!.workflow_type;
     if (this.#confirmed.size >= CACHE_LIMIT) this.#confirmed.clear();
     this.#confirmed.set(cacheKey, owner);
