@@ -227,7 +227,8 @@ export class XComStore implements XComBackend, RetentionBackend {
     }
   }
 
-  get(identity: XComIdentity): Promise<XComRecord | undefined> {
+  async get(identity: XComIdentity): Promise<XComRecord | undefined> {
+    // Async so that a bad identity rejects the promise rather than throwing at the call.
     const id = resolveIdentity(identity);
     return tracedPull({ ...instanceAttributes(id), 'xcom.key': id.key }, () => this.#get(id), (found) => (found ? 1 : 0));
   }
@@ -243,7 +244,7 @@ export class XComStore implements XComBackend, RetentionBackend {
     return rows[0] ? this.#withValue(rows[0]) : undefined;
   }
 
-  getMany(filter: XComFilter, options: GetManyOptions = {}): Promise<XComRecord[]> {
+  async getMany(filter: XComFilter, options: GetManyOptions = {}): Promise<XComRecord[]> {
     return tracedPull({ 'xcom.pull.kind': 'filter' }, () => this.#getMany(filter, options), (rows) => rows.length);
   }
 
@@ -265,7 +266,7 @@ export class XComStore implements XComBackend, RetentionBackend {
     return row?.n ?? 0;
   }
 
-  mapped(scope: MappedScope, range: MappedRange = {}): Promise<XComRecord[]> {
+  async mapped(scope: MappedScope, range: MappedRange = {}): Promise<XComRecord[]> {
     return tracedPull({ 'xcom.pull.kind': 'mapped' }, () => this.#mapped(scope, range), (rows) => rows.length);
   }
 
