@@ -118,6 +118,17 @@ export class WorkerSecurity {
     );
   }
 
+  /** A wait registers a signal to its own workflow execution only, never to another one it names. */
+  assertSubscriber(info: Info, subscriber: { namespace: string; workflowId: string; workflowRunId: string }): void {
+    const own = { namespace: info.workflowNamespace, workflowId: info.workflowExecution?.workflowId, workflowRunId: info.workflowExecution?.runId };
+    if (subscriber.namespace === own.namespace && subscriber.workflowId === own.workflowId && subscriber.workflowRunId === own.workflowRunId) return;
+    throw new XComAccessDeniedError(
+      '',
+      `waitForXCom: a wait of workflow '${own.workflowId ?? '?'}' asks to signal workflow '${subscriber.workflowId}' ` +
+        `(run ${subscriber.workflowRunId}, namespace ${subscriber.namespace}): a wait signals only the workflow that waits`,
+    );
+  }
+
   /** A ref from a workflow: its MAC must verify, and its DAG must be readable by the reader. */
   assertRef(info: Info, reader: Omit<DagClaim, 'runId'>, ref: XComRef, where: string, operation: string): void {
     const problem = this.refProblem(ref);

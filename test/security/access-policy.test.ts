@@ -142,6 +142,14 @@ describe('reads', () => {
   });
 });
 
+describe('wait registration', () => {
+  it('a wait signals only the workflow that registered it', async () => {
+    const victim = { workflowId: payrollRun, workflowRunId: (await ctx.env.client().workflow.getHandle(payrollRun).describe()).runId };
+    const { result } = await untrusted.run<Outcome>('subscribeFor', [victim]);
+    expectDenied(result, new RegExp(`asks to signal workflow '${payrollRun}'.*a wait signals only the workflow that waits`, 's'));
+  });
+});
+
 describe('trigger', () => {
   it('a task cannot start runs of a DAG it may not write; a policy lets it', async () => {
     const workflowId = `payroll-triggered-${randomUUID()}`;

@@ -22,6 +22,8 @@ export function createXComWaitActivities(runtime: XComRuntime): XComWaitActiviti
       try {
         const { security, info, reader } = await workflowCaller(runtime, request.readerDagId, 'waitForXCom');
         security.assertRead(info, reader, request.target.dagId, 'waitForXCom');
+        // The signal goes where the request says: only to the workflow that asked.
+        security.assertSubscriber(info, { namespace: request.namespace, workflowId: request.workflowId, workflowRunId: request.workflowRunId });
         const store = await runtime.store();
         const subscriptions = SubscriptionStore.of(store);
         const target = resolveWaitTarget(request.target);
