@@ -51,6 +51,16 @@ export function openEnvelope(sealed: Buffer, kek: EncryptionKey, aad: Buffer): B
  * would let anyone reading the database confirm a guess of a small value; this one needs the key.
  */
 export function keyedDigest(bytes: Uint8Array, kek: EncryptionKey): string {
-  const macKey = Buffer.from(hkdfSync('sha256', kek.key, Buffer.alloc(0), 'temporal-xcom value digest', 32));
-  return createHmac('sha256', macKey).update(bytes).digest('hex');
+  return createHmac('sha256', digestKeyOf(kek)).update(bytes).digest('hex');
+}
+
+/** Derived once per key: HKDF costs more than the HMAC of a small value. */
+const digestKeys = new WeakMap<EncryptionKey, Buffer>();
+function digestKeyOf(kek: EncryptionKey): Buffer {
+  let key = digestKeys.get(kek);
+  if (!key) {
+    key = Buffer.from(hkdfSync('sha256', kek.key, Buffer.alloc(0), 'temporal-xcom value digest', 32));
+    digestKeys.set(kek, key);
+  }
+  return key;
 }
