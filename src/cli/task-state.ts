@@ -21,3 +21,17 @@ export function ledgerSummary(row: TaskInstanceRow): string {
   const outcomes = ['written', 'fenced', 'superseded', 'deleted', 'discarded'] as const;
   return outcomes.filter((o) => row[o] > 0).map((o) => `${row[o]} ${o}`).join(', ');
 }
+
+/** A task instance as `xcom tasks --json` and the web page's API report it. */
+export function taskInstanceItem(row: TaskInstanceRow) {
+  return {
+    taskId: row.task_id,
+    mapIndex: row.map_index,
+    state: taskState(row),
+    attempt: row.attempt ?? row.last_attempt,
+    keys: row.keys,
+    storedBytes: row.bytes,
+    committedAt: row.committed_at,
+    ledger: { written: row.written, fenced: row.fenced, superseded: row.superseded, deleted: row.deleted, discarded: row.discarded },
+  };
+}

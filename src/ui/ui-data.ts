@@ -1,7 +1,7 @@
 import { entryCursorArg, entryPage } from '../cli/queries/entry-page';
 import { ledgerCursorArg, ledgerPage } from '../cli/queries/ledger-page';
 import { taskCursorArg, taskStatePage } from '../cli/queries/task-states';
-import { taskState } from '../cli/task-state';
+import { taskInstanceItem } from '../cli/task-state';
 import { quoteSchema } from '../migrations/schema-name';
 import type { XComStore } from '../store/xcom-store';
 import type { EntryRow } from '../store/entry-rows';
@@ -71,16 +71,7 @@ export class UiData {
       dagId,
       runId,
       temporalUrl: this.settings.temporal?.workflow(runId),
-      tasks: page.rows.map((row) => ({
-        taskId: row.task_id,
-        mapIndex: row.map_index,
-        state: taskState(row),
-        attempt: row.attempt ?? row.last_attempt,
-        keys: row.keys,
-        storedBytes: row.bytes,
-        committedAt: row.committed_at,
-        ledger: { written: row.written, fenced: row.fenced, superseded: row.superseded, deleted: row.deleted, discarded: row.discarded },
-      })),
+      tasks: page.rows.map(taskInstanceItem),
       next: page.next,
     };
   }

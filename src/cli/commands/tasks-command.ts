@@ -5,7 +5,7 @@ import { withStore } from '../command-context';
 import { formatBytes } from '../output/human-units';
 import { noteNextPage, pageOptions, type PageOptions } from '../page-options';
 import { taskCursorArg, taskStatePage, type TaskCursor } from '../queries/task-states';
-import { ledgerSummary, taskState } from '../task-state';
+import { ledgerSummary, taskInstanceItem } from '../task-state';
 
 interface TasksOptions extends PageOptions<TaskCursor> {
   readonly dag: string;
@@ -36,20 +36,7 @@ export function registerTasks(program: Command, io: CliIo): void {
       const items = page.rows.map((row) => ({
         dagId: options.dag,
         runId: options.run,
-        taskId: row.task_id,
-        mapIndex: row.map_index,
-        state: taskState(row),
-        attempt: row.attempt ?? row.last_attempt,
-        keys: row.keys,
-        storedBytes: row.bytes,
-        committedAt: row.committed_at,
-        ledger: {
-          written: row.written,
-          fenced: row.fenced,
-          superseded: row.superseded,
-          deleted: row.deleted,
-          discarded: row.discarded,
-        },
+        ...taskInstanceItem(row),
         ledgerSummary: ledgerSummary(row),
       }));
       output.list(
