@@ -1,5 +1,5 @@
 import { XComIdentityError } from '../errors';
-import { formatIdentity, type XComIdentity } from './identity';
+import { formatIdentity, type ResolvedIdentity, type XComIdentity } from './identity';
 
 /** Postgres `int8`, and the largest integer a JS number holds exactly. */
 const MAX_FENCE = Number.MAX_SAFE_INTEGER;
@@ -52,4 +52,16 @@ function show(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (typeof value === 'string') return `'${value}'`;
   return value === null ? 'null' : typeof value;
+}
+
+/** One commit writes each entry once. */
+export function assertNoDuplicates(identities: readonly ResolvedIdentity[]): void {
+  const seen = new Set<string>();
+  for (const id of identities) {
+    const signature = JSON.stringify([id.dagId, id.runId, id.taskId, id.mapIndex, id.key]);
+    if (seen.has(signature)) {
+      throw new XComIdentityError('key', `XCom ${formatIdentity(id)} appears twice in one commit`);
+    }
+    seen.add(signature);
+  }
 }

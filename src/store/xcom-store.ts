@@ -1,9 +1,7 @@
 import { createValueCodec, type ValueCodec } from '../codec/value-codec';
 import { preparedByText } from '../engines/prepared-by-text';
 import type { SqlEngine } from '../engines/sql-engine';
-import { XComIdentityError, XComIntegrityError, XComObjectNotFoundError } from '../errors';
 import { DEFAULT_SCHEMA, quoteSchema } from '../migrations/schema-name';
-import { DirectoryObjectStore } from '../objects/directory-object-store';
 import type { ObjectStore } from '../objects/object-store';
 import type { XComBackend } from './backend';
 import { attemptGroup, commitParams, commitStatement, type CommitOutcome, type PreparedEntry } from './commit-statement';
@@ -43,7 +41,10 @@ import type {
 } from './retention/types';
 import { scopeSql } from './scope-sql';
 import { touchObjects } from './touch-objects';
-import { assertAttempt, assertFence, assertLogicalDate } from './write-checks';
+import { assertAttempt, assertFence, assertLogicalDate, assertNoDuplicates } from './write-checks';
+import { nonNegativeInteger, positiveInteger } from './read-checks';
+import { readEntryObject } from './read-object';
+import { recordDiscarded } from './record-discarded';
 import { countRetention, countSwept, instanceAttributes, tracedCommit, tracedDownload, tracedPull, tracedUploads } from '../telemetry/store-telemetry';
 import type {
   AttemptCommit,
@@ -55,7 +56,6 @@ import type {
   MappedRange,
   MappedScope,
   SetResult,
-  XComEntryMeta,
   XComFilter,
   XComRecord,
   XComWrite,
@@ -302,25 +302,8 @@ export class XComStore implements XComBackend, RetentionBackend {
     return this.#deleteWhere(where, params);
   }
 
-  async discard(writes: readonly DiscardedWrite[]): Promise<void> {
-    if (writes.length === 0) return;
-    const ids = writes.map((w) => resolveIdentity(w));
-    const column = <T>(pick: (w: DiscardedWrite, i: number) => T): T[] => writes.map(pick);
-    await this.engine.query(
-      `insert into ${this.#quoted}.ledger (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, outcome)
-       select *, 'discarded' from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[],
-                                         $7::int8[], $8::text[])`,
-      [
-        column((_w, i) => ids[i]!.dagId),
-        column((_w, i) => ids[i]!.runId),
-        column((_w, i) => ids[i]!.taskId),
-        column((_w, i) => ids[i]!.mapIndex),
-        column((_w, i) => ids[i]!.key),
-        column((w) => w.attempt),
-        column((w) => w.fence ?? w.attempt),
-        column((w) => w.temporalRunId ?? null),
-      ],
-    );
+  discard(writes: readonly DiscardedWrite[]): Promise<void> {
+    return recordDiscarded(this.engine, this.#quoted, writes);
   }
 
   async ledger(scope: XComIdentity | ClearScope): Promise<LedgerRecord[]> {
@@ -401,59 +384,12 @@ export class XComStore implements XComBackend, RetentionBackend {
   async #withValue(row: EntryRow): Promise<XComRecord> {
     const meta = entryMetaFromRow(row);
     const objectKey = row.object_key;
-    const stored = objectKey === null ? row.inline_value! : await tracedDownload(objectKey, () => this.#readObject(meta));
+    const stored = objectKey === null ? row.inline_value! : await tracedDownload(objectKey, () => readEntryObject(this.engine, this.objectStore, meta));
     const value = await this.#codec.decode(stored, meta.encoding, meta.digest, meta);
     return { ...meta, value };
-  }
-
-  async #readObject(meta: XComEntryMeta): Promise<Buffer> {
-    try {
-      return await this.objectStore.get(meta.objectKey!);
-    } catch (err) {
-      if (err instanceof XComObjectNotFoundError) {
-        // Rows in a server and objects in a local directory: the likely cause is configuration, not corruption.
-        const hint =
-          this.engine.kind === 'postgres' && this.objectStore instanceof DirectoryObjectStore
-            ? `. Rows are in a Postgres server but objects in a local directory: a process with another working ` +
-              `directory or XCOM_DATA_DIR wrote it elsewhere. Give every process one object store (S3_BUCKET / ` +
-              `S3_ENDPOINT, or a shared XCOM_DATA_DIR)`
-            : '';
-        throw new XComIntegrityError(
-          `XCom ${formatIdentity(meta)} points at object '${meta.objectKey}', which is missing from ` +
-            `${this.objectStore.description}${hint}`,
-          { cause: err },
-        );
-      }
-      throw err;
-    }
-  }
-}
-
-function assertNoDuplicates(identities: readonly ResolvedIdentity[]): void {
-  const seen = new Set<string>();
-  for (const id of identities) {
-    const signature = JSON.stringify([id.dagId, id.runId, id.taskId, id.mapIndex, id.key]);
-    if (seen.has(signature)) {
-      throw new XComIdentityError('key', `XCom ${formatIdentity(id)} appears twice in one commit`);
-    }
-    seen.add(signature);
   }
 }
 
 function setResult(entry: PreparedEntry, written: boolean): SetResult {
   return { identity: entry.identity, written, sizeBytes: entry.sizeBytes, digest: entry.digest };
-}
-
-function nonNegativeInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new XComIdentityError(name, `XCom mapped ${name} must be an integer >= 0, got ${value}`);
-  }
-  return value;
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new XComIdentityError(name, `XCom filter ${name} must be a positive integer, got ${value}`);
-  }
-  return value;
 }
