@@ -7,7 +7,7 @@ export { XComPlugin, type XComPluginOptions } from './plugin';
 export { xcom } from './worker/xcom-api';
 export type { TaskInstance } from './worker/task-instance';
 export { DEFAULT_HISTORY_THRESHOLD_BYTES } from './worker/runtime';
-export { XComClient, type XComClientOptions, type EntryAddress } from './client/xcom-client';
+export { XComClient, type XComClientOptions, type EntryAddress, type ClientPullOptions } from './client/xcom-client';
 export type { ClientWaitOptions, ClientWaitResult } from './client/client-wait';
 export type { WaitForXComTarget, WaitForXComResult, FoundXCom, XComWaitTimedOut } from './common/xcom-wait';
 export type { TriggerDagRunOptions, TriggerDagRunByIdOptions, TriggerWorkflowOptions, TriggeredDagRun, RefOptions } from './worker/trigger-dag-run';

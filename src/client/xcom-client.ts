@@ -3,6 +3,7 @@ import type { WaitForXComTarget } from '../common/xcom-wait';
 import { openXComStore } from '../config/open-store';
 import { storeConfigFromEnv, type StoreConfig } from '../config/store-config';
 import { pullXCom, type PullOptions } from '../pull';
+import type { TypedPull } from '../pull/typed-pull';
 import { XComConfigError } from '../errors';
 import type { XComBackend } from '../store/backend';
 import { isRetentionBackend, type RetentionBackend } from '../store/retention/retention-backend';
@@ -25,6 +26,9 @@ export interface XComClientOptions {
   /** A backend you own, a configuration, or nothing to read the environment (as the worker does). */
   readonly store?: XComBackend | StoreConfig;
 }
+
+/** A pull from outside any task: the run and the task ids are required; `asOf` is the cutoff of `includePriorDates`. */
+export type ClientPullOptions = PullOptions & { dagId: string; runId: string; taskIds: string | readonly string[]; asOf?: Date };
 
 /** Identity of one entry; `key` defaults to `return_value` and `mapIndex` to -1. */
 export type EntryAddress = Omit<XComIdentity, 'key'> & { readonly key?: string };
@@ -51,10 +55,10 @@ export class XComClient {
   }
 
   /** Airflow 3's pull rules, for a given DAG run (`taskIds` is required: the caller is not a task). */
-  pull<T = unknown>(options: PullOptions & { dagId: string; runId: string; taskIds: string | readonly string[]; asOf?: Date }): Promise<T> {
+  readonly pull = ((options: ClientPullOptions) => {
     const caller = { dagId: options.dagId, runId: options.runId, taskId: options.dagId, mapIndex: -1, logicalDate: options.asOf };
-    return pullXCom(this.store, caller, options) as Promise<T>;
-  }
+    return pullXCom(this.store, caller, options);
+  }) as TypedPull<ClientPullOptions>;
 
   /** Entries of a run (or any filter), without loading their values. */
   async list(filter: XComFilter): Promise<XComEntryMeta[]> {

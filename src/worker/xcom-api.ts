@@ -1,5 +1,6 @@
 import type { XComRef } from '../common/xcom-ref';
 import type { LazyXComSequence, PullOptions } from '../pull';
+import type { TypedPull } from '../pull/typed-pull';
 import { currentAttempt } from './attempt-scope';
 import type { CompressInlineOptions, CompressInlineResult } from '../store/retention/compress-inline';
 import type {
@@ -30,9 +31,7 @@ export const xcom = {
     currentAttempt('push').push(key, value, options);
   },
   /** Airflow 3's `xcom_pull`: `taskIds` omitted means this task; a missing value gives `default` (or null). */
-  pull<T = unknown>(options: PullOptions = {}): Promise<T> {
-    return currentAttempt('pull').pull(options) as Promise<T>;
-  },
+  pull: ((options: PullOptions = {}) => currentAttempt('pull').pull(options)) as TypedPull<PullOptions>,
   /** The mapped results of a task as a lazy sequence ordered by map index (length, at, slice, iteration). */
   pullMapped<T = unknown>(options: { taskId: string; key?: string; dagId?: string; runId?: string }): LazyXComSequence<T> {
     return currentAttempt('pullMapped').pullMapped<T>(options);

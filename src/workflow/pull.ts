@@ -3,6 +3,7 @@ import { proxyLocalActivities } from '@temporalio/workflow';
 import type { XComActivities } from '../common/xcom-activities';
 import type { XComRef } from '../common/xcom-ref';
 import type { PullOptions } from '../pull/pull-options';
+import type { TypedPull } from '../pull/typed-pull';
 import { currentDagRun } from './dag-run';
 import { optIntoXCom } from './record-scope';
 
@@ -19,19 +20,19 @@ export type WorkflowPullOptions = PullOptions & { readonly taskIds: string | rea
  * Pulls XComs with Airflow 3's rules (any DAG, run, task and key) from workflow code. Values at or above the
  * history threshold come back as `XComRef`s: pass them to activities (they are resolved there) or `resolve` them.
  */
-export async function pull<T = unknown>(options: WorkflowPullOptions): Promise<T> {
+export const pull = (async (options: WorkflowPullOptions): Promise<unknown> => {
   if (options.taskIds === undefined) {
     throw new TypeError('pull() in workflow code needs taskIds: the workflow itself is not a task');
   }
   optIntoXCom();
   const run = currentDagRun();
-  return (await xcomActivities.__xcom_pull({
+  return xcomActivities.__xcom_pull({
     dagId: run.dagId,
     runId: run.runId,
     logicalDate: run.logicalDate.toISOString(),
     options,
-  })) as T;
-}
+  });
+}) as TypedPull<WorkflowPullOptions>;
 
 /** Loads the value behind a ref into the workflow. The value then sits in history: do this only when it must. */
 export async function resolve<T = unknown>(ref: XComRef): Promise<T> {
