@@ -11,12 +11,12 @@ type Opaque = Date | RegExp | Map<unknown, unknown> | Set<unknown> | ArrayBuffer
  * run time, at any depth of lists and plain objects (`t.load({ rows: t.extract(), table: 'x' })`).
  */
 export type Arg<T> =
-  | XComArg
+  | XComArg<T>
   | RunValue<T>
   | (T extends Opaque ? T : T extends readonly unknown[] ? { [I in keyof T]: Arg<T[I]> } : T extends object ? { [K in keyof T]: Arg<T[K]> } : T);
 type Args<P extends readonly unknown[]> = { [I in keyof P]: Arg<P[I]> };
 /** What `expand` maps over for one parameter: a list (whose items may be task outputs), a task output, or a derived list. */
-export type Expandable<T> = readonly Arg<T>[] | XComArg | MapInput;
+export type Expandable<T> = readonly Arg<T>[] | XComArg<readonly T[]> | MapInput;
 type Expandables<P extends readonly unknown[]> = { [I in keyof P]: Expandable<P[I]> };
 /** What `partial` fixes: leading arguments (for `expand`), or some fields of the argument object (for `expandKwargs`). */
 type FixedArgs<P extends readonly unknown[]> = Readonly<Partial<Args<P>>> | readonly [Arg<Partial<P[0]>>];
@@ -27,14 +27,20 @@ type Drop<P extends readonly unknown[], F extends readonly unknown[]> = F extend
     : []
   : P;
 
-/** A task's output; for an object result, `output.someKey` is the XComArg of that `multipleOutputs` key. */
-export type TaskOutput<R> = XComArg & (R extends Record<string, unknown> ? { readonly [K in Exclude<keyof R & string, keyof XComArg>]: XComArg } : unknown);
+/**
+ * A task's output, typed by what the task returns: it feeds only parameters of that type. For an object result,
+ * `output.someKey` is the XComArg of that `multipleOutputs` key.
+ */
+export type TaskOutput<R> = XComArg<R> &
+  (R extends Record<string, unknown> ? { readonly [K in Exclude<keyof R & string, keyof XComArg>]: XComArg<R[K]> } : unknown);
+/** The output of a mapped task: its instances' results as a list, in map index order. */
+export type MappedOutput<R> = XComArg<R[]>;
 
 /** The mapped form of a task after `partial(...)`: `expand` maps the remaining parameters `P`. */
 export interface PartialTask<P extends readonly unknown[], R, K = P[0]> {
-  expand(...sources: Expandables<P>): TaskOutput<R>;
+  expand(...sources: Expandables<P>): MappedOutput<R>;
   /** Argument objects merged over the fields `partial` fixed. */
-  expandKwargs(source: Expandable<Partial<K>>): TaskOutput<R>;
+  expandKwargs(source: Expandable<Partial<K>>): MappedOutput<R>;
 }
 
 export interface TaskFactory<P extends readonly unknown[], R> {
@@ -44,9 +50,9 @@ export interface TaskFactory<P extends readonly unknown[], R> {
   /** Fixes leading arguments of a mapped task (Airflow's `partial`); for `expandKwargs`, fixed object fields. */
   partial<const F extends FixedArgs<P>>(...args: F): PartialTask<Drop<P, F>, R, P[0]>;
   /** One task instance per item, or per combination of items for several parameters (cross product). */
-  expand(...sources: Expandables<P>): TaskOutput<R>;
+  expand(...sources: Expandables<P>): MappedOutput<R>;
   /** One task instance per argument object in the list (Airflow's `expand_kwargs`); each is the first argument. */
-  expandKwargs(source: Expandable<P[0]>): TaskOutput<R>;
+  expandKwargs(source: Expandable<P[0]>): MappedOutput<R>;
 }
 
 type ActivityFn = (...args: never[]) => Promise<unknown>;

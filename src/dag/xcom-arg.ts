@@ -11,7 +11,12 @@ export interface DagGraph {
  * The output of a task under one key (Airflow's XComArg). Passing it to another task makes its task upstream and
  * hands the task the value; `.get('key')` (or `output.key`) reads a `multipleOutputs` key.
  */
-export class XComArg {
+// `any` by default: an output whose type nobody declared (`get('key')`, a custom key) may feed any parameter.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export class XComArg<T = any> {
+  /** Never set: carries the output's type, so a task output cannot feed a parameter of another type. */
+  declare readonly __value?: T;
+
   constructor(
     readonly taskId: string,
     readonly key: string,
@@ -19,13 +24,14 @@ export class XComArg {
   ) {}
 
   /** The XCom `key` of the same task (Airflow's `output['key']`). */
-  get(key: string): XComArg {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a key's type is whatever the caller says
+  get<V = any>(key: string): XComArg<V> {
     if (typeof key !== 'string' || key === '') throw new TypeError(`XComArg.get: key must be a non-empty string, got ${String(key)}`);
-    return new XComArg(this.taskId, key, this.graph);
+    return new XComArg<V>(this.taskId, key, this.graph);
   }
 
   /** Sets downstream tasks (Airflow's `>>`) and returns the last of them for chaining. */
-  then<T extends XComArg | readonly XComArg[]>(...downstream: T[]): T {
+  then<D extends XComArg | readonly XComArg[]>(...downstream: D[]): D {
     // `await output` calls then(resolve, reject): fail that loudly instead of adding edges to `undefined` and hanging.
     const bad = downstream.flatMap((next) => listOf<unknown>(next)).find((task) => !(task instanceof XComArg));
     if (bad !== undefined || downstream.length === 0) {

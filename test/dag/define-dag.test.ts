@@ -272,7 +272,8 @@ describe('defineDag: dynamic task mapping', () => {
       const rows = t.extract();
       t.load.expandKwargs([{ rows: [1], table: 'a' }, { rows, table: 'b' }]);
       t.load.partial({ table: 'fixed' }).expandKwargs([{ rows: [1] }, { rows: [2] }]);
-      t.load.expandKwargs(t.extract.with({ taskId: 'batches' })());
+      // A list of argument objects from a task (typed as one here: extract's own type is number[]).
+      t.load.expandKwargs(t.extract.with({ taskId: 'batches' })() as never);
     });
     const load = task(dag, 'load');
     expect(load.expand?.kind).toBe('kwargs');

@@ -332,7 +332,7 @@ describe('validateDag: mapped tasks', () => {
         const t = dag.tasks<Acts>();
         t.load.expandKwargs([{ rows: [] }, 3 as never]);
         t.load.expandKwargs(t.extract().zip([1]) as never);
-        t.load.expandKwargs([t.extract(), { rows: [1] }]);
+        t.load.expandKwargs([t.extract() as never, { rows: [1] }]);
       }),
     ).toEqual([
       "task 'load': expandKwargs() needs a list of argument objects, but item 1 is 3",
@@ -394,7 +394,7 @@ describe('topologicalOrder and upstreamClosure', () => {
       const rows = t.extract();
       const doubled = t.double.expand(rows);
       const other = t.notify();
-      const total = t.add(doubled, 1);
+      const total = t.add(doubled as never, 1);
       other.then(total);
       t.notify();
     });
