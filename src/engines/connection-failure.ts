@@ -6,7 +6,8 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_A
 const SERVER_CODES = new Set(['57P01', '57P02', '57P03', '28000', '28P01', '3D000']);
 const CONNECTION_MESSAGES = /Connection terminated|connection timeout|timeout expired|Client has encountered a connection error/i;
 
-function isConnectionFailure(err: unknown): boolean {
+/** Whether `err` says a server was never reached or went away (not that it answered with an error). */
+export function isConnectionFailure(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const { code, message } = err as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CODES.has(code) || code.startsWith('08'))) return true;

@@ -9,6 +9,7 @@ import {
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { describeS3Error, errorShape, explainS3Failure } from './s3-failure';
 import { XComConfigError, XComObjectNotFoundError } from '../errors';
 import { assertRange } from './byte-range';
 import { assertObjectKey, assertObjectPrefix } from './object-key-rules';
@@ -220,7 +221,8 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   private failure(operation: string, key: string, cause: unknown): Error {
-    return new Error(`${STORE} ${operation} failed [bucket=${this.bucket}, key=${key}]: ${describeError(cause)}`, { cause });
+    const site = { operation, bucket: this.bucket, key, store: this.description };
+    return explainS3Failure(site, cause) ?? new Error(`${STORE} ${operation} failed [bucket=${this.bucket}, key=${key}]: ${describeS3Error(cause)}`, { cause });
   }
 }
 
@@ -248,19 +250,4 @@ function isNotFound(err: unknown): boolean {
   const { name, status } = errorShape(err);
   if (name === 'NoSuchBucket') return false;
   return name === 'NoSuchKey' || name === 'NotFound' || status === 404;
-}
-
-function describeError(err: unknown): string {
-  const { name, status } = errorShape(err);
-  const message = err instanceof Error && err.message !== '' ? err.message : (name ?? String(err));
-  return status === undefined ? message : `${message} (HTTP ${status}${name === undefined ? '' : ` ${name}`})`;
-}
-
-function errorShape(err: unknown): { name?: string; status?: number } {
-  if (typeof err !== 'object' || err === null) return {};
-  const e = err as { name?: unknown; $metadata?: { httpStatusCode?: unknown } };
-  return {
-    name: typeof e.name === 'string' ? e.name : undefined,
-    status: typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined,
-  };
 }

@@ -14,9 +14,10 @@ import {
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { XComConfigError, XComIdentityError, XComObjectNotFoundError } from '../../src/errors';
+import { XComConfigError, XComIdentityError, XComObjectNotFoundError, XComStoreUnavailableError } from '../../src/errors';
 import {
   DirectoryObjectStore,
   S3ObjectStore,
@@ -30,6 +31,15 @@ import {
 const MIB = 1024 * 1024;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const runTag = `object-stores-${process.pid}-${randomBytes(4).toString('hex')}`;
+
+/** A port nothing listens on: one the system handed out and was given back. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 function s3Env(): { endpoint: string; region: string; bucket: string; credentials: { accessKeyId: string; secretAccessKey: string } } {
   const need = (name: string): string => {
@@ -413,17 +423,57 @@ describe('S3ObjectStore', () => {
     expect(() => new S3ObjectStore(options)).toThrow(message);
   });
 
-  it('wraps failures with bucket and key, keeping the cause', async () => {
+  it('names the bucket setting when the bucket does not exist, keeping the cause', async () => {
     const { endpoint, region, credentials } = s3Env();
     const store = new S3ObjectStore({ bucket: `missing-${randomBytes(6).toString('hex')}`, prefix: 'p', endpoint, region, credentials });
     const put = await store.put('k', Buffer.from('v')).catch((err: unknown) => err);
-    expect((put as Error).message).toMatch(/^S3ObjectStore put failed \[bucket=missing-[0-9a-f]+, key=p\/k\]: .*NoSuchBucket/);
+    // Retryable (nothing is lost while someone creates the bucket), and it says which setting to look at.
+    expect(put).toBeInstanceOf(XComStoreUnavailableError);
+    expect((put as Error).message).toMatch(
+      /^XCom object store unavailable: the bucket does not exist at s3:\/\/missing-[0-9a-f]+\/p .*\(put \[bucket=missing-[0-9a-f]+, key=p\/k\]: .*NoSuchBucket.*Check S3_BUCKET/,
+    );
     expect((put as Error).cause).toMatchObject({ name: 'NoSuchBucket' });
     // A missing bucket is a configuration problem, not a missing object.
     const get = await store.get('k').catch((err: unknown) => err);
     expect(get).not.toBeInstanceOf(XComObjectNotFoundError);
-    expect((get as Error).message).toMatch(/^S3ObjectStore get failed/);
+    expect(get).toBeInstanceOf(XComStoreUnavailableError);
+    expect((get as Error).message).toMatch(/^XCom object store unavailable: the bucket does not exist .*\(get .*Check S3_BUCKET/);
     await store.close();
+  });
+
+  it('names the endpoint setting when nothing answers there', async () => {
+    const { region, credentials, bucket } = s3Env();
+    const endpoint = `http://127.0.0.1:${await closedPort()}`;
+    const store = new S3ObjectStore({ bucket, endpoint, region, credentials });
+    const get = await store.get('k').catch((err: unknown) => err);
+    expect(get).toBeInstanceOf(XComStoreUnavailableError);
+    expect((get as Error).message).toMatch(/^XCom object store unavailable: cannot reach s3:\/\/.*ECONNREFUSED.*Check S3_ENDPOINT/);
+    await store.close();
+  });
+
+  it('names the credential settings when the service refuses them', async () => {
+    const { endpoint, region, bucket, credentials } = s3Env();
+    const wrong = { accessKeyId: credentials.accessKeyId, secretAccessKey: `${credentials.secretAccessKey}-wrong` };
+    const store = new S3ObjectStore({ bucket, endpoint, region, credentials: wrong });
+    const put = await store.put('k', Buffer.from('v')).catch((err: unknown) => err);
+    expect(put).toBeInstanceOf(XComStoreUnavailableError);
+    expect((put as Error).message).toMatch(/^XCom object store unavailable: credentials were refused by .*SignatureDoesNotMatch.*Check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY/);
+    await store.close();
+  });
+
+  it('keeps other failures as S3ObjectStore errors naming bucket and key', async () => {
+    const { bucket } = s3Env();
+    const client = rawClient();
+    client.middlewareStack.add(
+      () => () => Promise.reject(new Error('injected failure')),
+      { step: 'initialize', name: 'failEverything' },
+    );
+    const store = new S3ObjectStore({ bucket, prefix: 'p', client });
+    const get = await store.get('k').catch((err: unknown) => err);
+    expect(get).not.toBeInstanceOf(XComStoreUnavailableError);
+    expect((get as Error).message).toBe(`S3ObjectStore get failed [bucket=${bucket}, key=p/k]: injected failure`);
+    await store.close();
+    client.destroy();
   });
 
   it('aborts a multipart upload whose part fails, leaving no parts and no object', async () => {
