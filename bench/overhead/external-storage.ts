@@ -49,9 +49,15 @@ class CountingClient implements S3StorageDriverClient {
 /**
  * Temporal's External Storage with the S3 driver, as its README configures it, on `bucket`. The driver refuses
  * payloads over `maxPayloadSize` (default 50 MiB), so it is raised to fit the largest value plus its encoding.
+ * `payloadSizeThreshold`: what External Storage offloads from (its own default when omitted).
  */
-export function s3ExternalStorage(client: S3Client, bucket: string, maxPayloadSize: number): { storage: ExternalStorage; counts: S3CallCounts } {
+export function s3ExternalStorage(
+  client: S3Client,
+  bucket: string,
+  maxPayloadSize: number,
+  payloadSizeThreshold?: number,
+): { storage: ExternalStorage; counts: S3CallCounts } {
   const counts = zeroCounts();
   const driver = new S3StorageDriver({ client: new CountingClient(new AwsSdkS3StorageDriverClient(client), counts), bucket, maxPayloadSize });
-  return { storage: new ExternalStorage({ drivers: [driver] }), counts };
+  return { storage: new ExternalStorage({ drivers: [driver], payloadSizeThreshold }), counts };
 }
