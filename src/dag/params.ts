@@ -1,4 +1,5 @@
-// Pure module (no imports but src/dag): a DAG's `params`, Airflow's `Param`, and how a run's conf becomes them.
+// Pure module (no imports but src/dag and src/masking): a DAG's `params`, Airflow's `Param`, and how a run's conf becomes them.
+import { defaultMask, MASKED_TEXT } from '../masking/sensitive-names';
 import { isPlainObject } from './dag-builder';
 
 /** JSON Schema type names, as Airflow's `Param(type=...)` takes them. */
@@ -71,14 +72,16 @@ export function asParam(value: unknown): Param {
 /** What is wrong with a param's value; undefined when it passes its schema. */
 export function paramValueProblem(name: string, schema: ParamSchema, value: unknown): string | undefined {
   const at = `param '${name}'`;
+  // Problems end up in errors, logs and Temporal's history: a sensitive param's value is never shown there.
+  const describe = defaultMask([name]) ? describeMasked : describeValue;
   const types = schema.type === undefined ? [] : typeof schema.type === 'string' ? [schema.type] : schema.type;
   if (types.length > 0 && !types.some((type) => hasType(value, type))) return `${at} must be ${types.join(' or ')}, got ${describe(value)}`;
   if (schema.enum && !schema.enum.some((allowed) => sameJson(allowed, value))) {
     return `${at} must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(value)}`;
   }
   if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) return `${at} must be at least ${schema.minimum}, got ${value}`;
-    if (schema.maximum !== undefined && value > schema.maximum) return `${at} must be at most ${schema.maximum}, got ${value}`;
+    if (schema.minimum !== undefined && value < schema.minimum) return `${at} must be at least ${schema.minimum}, got ${describe(value)}`;
+    if (schema.maximum !== undefined && value > schema.maximum) return `${at} must be at most ${schema.maximum}, got ${describe(value)}`;
   }
   if (typeof value === 'string') {
     if (schema.minLength !== undefined && value.length < schema.minLength) return `${at} must be at least ${schema.minLength} characters long, got ${describe(value)}`;
@@ -91,7 +94,7 @@ export function paramValueProblem(name: string, schema: ParamSchema, value: unkn
 /** Problems with the `params` option itself, found when the DAG is defined: bad schemas and defaults. */
 export function paramSpecProblems(spec: unknown, scheduled: boolean): string[] {
   if (spec === undefined) return [];
-  if (!isPlainObject(spec)) return [`params must be an object of params, got ${describe(spec)}`];
+  if (!isPlainObject(spec)) return [`params must be an object of params, got ${describeValue(spec)}`];
   const problems: string[] = [];
   for (const [name, declared] of Object.entries(spec)) {
     const p = asParam(declared);
@@ -114,7 +117,7 @@ export function paramSpecProblems(spec: unknown, scheduled: boolean): string[] {
  * that is missing or invalid.
  */
 export function resolveParams(spec: ParamsSpec | undefined, conf: unknown): { params: Record<string, unknown>; problems: string[] } {
-  if (conf !== undefined && conf !== null && !isPlainObject(conf)) return { params: {}, problems: [`conf must be an object, got ${describe(conf)}`] };
+  if (conf !== undefined && conf !== null && !isPlainObject(conf)) return { params: {}, problems: [`conf must be an object, got ${describeValue(conf)}`] };
   const given = (conf ?? {});
   const params: Record<string, unknown> = {};
   const problems: string[] = [];
@@ -157,12 +160,12 @@ const PARAM_TYPES: readonly ParamType[] = ['string', 'number', 'integer', 'boole
 function schemaProblemOf(schema: ParamSchema): string | undefined {
   const types: unknown = schema.type === undefined ? [] : typeof schema.type === 'string' ? [schema.type] : schema.type;
   const bad: unknown = Array.isArray(types) ? (types as unknown[]).find((t) => !PARAM_TYPES.includes(t as ParamType)) : schema.type;
-  if (bad !== undefined) return `type ${describe(bad)} is not one of ${PARAM_TYPES.join(', ')}`;
+  if (bad !== undefined) return `type ${describeValue(bad)} is not one of ${PARAM_TYPES.join(', ')}`;
   if (schema.pattern !== undefined) {
     try {
       new RegExp(schema.pattern, 'u');
     } catch {
-      return `pattern ${describe(schema.pattern)} is not a valid regular expression`;
+      return `pattern ${describeValue(schema.pattern)} is not a valid regular expression`;
     }
   }
   return undefined;
@@ -172,11 +175,17 @@ function sameJson(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
-function describe(value: unknown): string {
+function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value === undefined || value === null) return String(value);
   if (Array.isArray(value)) return 'a list';
   if (typeof value !== 'object') return `a ${typeof value}`;
   return isPlainObject(value) ? 'an object' : `a ${value.constructor?.name ?? 'object'}`;
+}
+
+/** A sensitive param's value: its type only. */
+function describeMasked(value: unknown): string {
+  if (value === null || value === undefined || typeof value === 'object') return describeValue(value);
+  return `${MASKED_TEXT} (a ${typeof value})`;
 }

@@ -115,7 +115,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, data: UiData, s
     if (section === 'xcoms' && key !== undefined && action === 'download' && segments.length === 9) {
       if (!data.settings.allowDownload) throw new UiRequestError(403, 'downloads are off: start the page with --allow-download to serve full values');
       if (data.settings.mask([key])) throw new UiRequestError(403, `XCom key ${key} is masked: its value is not served`);
-      return sendDownload(res, store, { ...task, key });
+      return sendDownload(res, store, { ...task, key }, data.settings.mask);
     }
   }
   throw new UiRequestError(404, `no page at ${url.pathname}`);

@@ -47,6 +47,22 @@ describe('params when a run starts (conf over defaults, schemas checked)', () =>
     expect(resolveParams(spec, ['not', 'an', 'object']).problems).toEqual(['conf must be an object, got a list']);
   });
 
+  test("a sensitive param's value is never shown in a problem (Airflow's names: token, password, secret, …)", () => {
+    const secret = 'sk-live-4f1e-never-in-logs';
+    const sensitive = {
+      api_token: param({ type: 'string', pattern: '^tok-' }),
+      db_password: param({ type: 'string', enum: ['a', 'b'] }),
+      client_secret: param({ type: 'integer' }),
+    };
+    const { problems } = resolveParams(sensitive, { api_token: secret, db_password: secret, client_secret: secret });
+    expect(problems).toEqual([
+      "param 'api_token' must match /^tok-/, got *** (a string)",
+      'param \'db_password\' must be one of "a", "b", got *** (a string)',
+      "param 'client_secret' must be integer, got *** (a string)",
+    ]);
+    expect(problems.join('\n')).not.toContain(secret);
+  });
+
   test('a plain default accepts any value; a DAG without params takes the conf as its params', () => {
     expect(resolveParams({ title: 'Daily' }, { title: 42 }).problems).toEqual([]);
     expect(resolveParams(undefined, { message: 'hi' })).toEqual({ params: { message: 'hi' }, problems: [] });

@@ -142,5 +142,7 @@ function describeItem(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return `a ${(value.constructor as { name?: string } | undefined)?.name ?? 'object'}`;
+  // Never a string's text: errors reach logs and Temporal's history, and a list item may be a secret (a token).
+  if (typeof value === 'string') return `a string of ${value.length} characters`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
