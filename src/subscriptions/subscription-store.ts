@@ -155,6 +155,31 @@ export class SubscriptionStore {
     return row?.status;
   }
 
+  /**
+   * Cancels a workflow's wait only if `owner` registered it: a wait id travels in the waiter's history and signals,
+   * so another workflow could learn it. 'foreign' when the wait is another workflow's (left as it is), else as
+   * {@link cancel}.
+   */
+  async cancelOwn(
+    waitId: string,
+    owner: Omit<Extract<Subscriber, { kind: 'workflow' }>, 'kind'>,
+  ): Promise<SubscriptionStatus | 'foreign' | undefined> {
+    const cancelled = await this.engine.query(
+      `update ${this.#q}.subscriptions set status = 'cancelled', ended_at = now()
+        where wait_id = $1 and status = 'active' and namespace = $2 and workflow_id = $3 and workflow_run_id = $4
+        returning id`,
+      [waitId, owner.namespace, owner.workflowId, owner.workflowRunId],
+    );
+    if (cancelled.length > 0) return 'cancelled';
+    const [row] = await this.engine.query<{ status: SubscriptionStatus; own: boolean }>(
+      `select status, (namespace, workflow_id, workflow_run_id) is not distinct from ($2, $3, $4) as own
+         from ${this.#q}.subscriptions where wait_id = $1`,
+      [waitId, owner.namespace, owner.workflowId, owner.workflowRunId],
+    );
+    if (row && !row.own) return 'foreign';
+    return row?.status;
+  }
+
   /** Ends a wait that is still active; false when it had ended (or never registered). */
   async end(waitId: string, status: Exclude<SubscriptionStatus, 'active'>): Promise<boolean> {
     const rows = await this.engine.query(

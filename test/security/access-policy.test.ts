@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { Client as PgClient } from 'pg';
 import { DAG_RUN_HEADER, type DagRunHeader } from '../../src/common/dag-run-header';
 import type { XComRef } from '../../src/common/xcom-ref';
 import type { AccessPolicy } from '../../src/security/access-policy';
@@ -147,6 +148,22 @@ describe('wait registration', () => {
     const victim = { workflowId: payrollRun, workflowRunId: (await ctx.env.client().workflow.getHandle(payrollRun).describe()).runId };
     const { result } = await untrusted.run<Outcome>('subscribeFor', [victim]);
     expectDenied(result, new RegExp(`asks to signal workflow '${payrollRun}'.*a wait signals only the workflow that waits`, 's'));
+  });
+
+  it("a workflow cannot cancel another workflow's wait", async () => {
+    const waitId = `victim-wait-${randomUUID()}`;
+    const { result: registered } = await owner.run<Outcome>('subscribeOwn', [waitId]);
+    expect(registered).toMatchObject({ ok: { found: false } });
+    const { result } = await untrusted.run<Outcome>('unsubscribeOther', [waitId]);
+    expectDenied(result, new RegExp(`asks to cancel wait '${waitId}', which another workflow registered`));
+    const sql = new PgClient({ connectionString: ctx.database.url });
+    await sql.connect();
+    try {
+      const { rows } = await sql.query('select status from xcom.subscriptions where wait_id = $1', [waitId]);
+      expect(rows).toEqual([{ status: 'active' }]);
+    } finally {
+      await sql.end();
+    }
   });
 });
 

@@ -1,9 +1,11 @@
+import { Context } from '@temporalio/activity';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { FoundXCom, SubscribeRequest, SubscribeResult, XComWaitActivities } from '../../common/xcom-wait';
 import { entryRef, type XComRef } from '../../common/xcom-ref';
 import type { XComBackend } from '../../store/backend';
 import type { XComEntryMeta } from '../../store/types';
+import { XComAccessDeniedError } from '../../security/security-errors';
 import { SubscriptionStore } from '../../subscriptions/subscription-store';
 import { resolveWaitTarget } from '../../subscriptions/wait-target';
 import { refifyingBackend } from '../refifying-backend';
@@ -50,8 +52,22 @@ export function createXComWaitActivities(runtime: XComRuntime): XComWaitActiviti
       }
     },
     async __xcom_unsubscribe(request: { waitId: string }): Promise<{ delivered: boolean }> {
-      const status = await SubscriptionStore.of(await runtime.store()).cancel(request.waitId);
-      return { delivered: status === 'satisfied' };
+      try {
+        // Only the workflow execution that registered a wait may end it (Temporal's facts, not the request's).
+        const { workflowNamespace: namespace, workflowExecution } = Context.current().info;
+        const owner = { namespace: namespace ?? '', workflowId: workflowExecution?.workflowId ?? '', workflowRunId: workflowExecution?.runId ?? '' };
+        const status = await SubscriptionStore.of(await runtime.store()).cancelOwn(request.waitId, owner);
+        if (status === 'foreign') {
+          throw new XComAccessDeniedError(
+            '',
+            `waitForXCom: workflow '${owner.workflowId}' (run ${owner.workflowRunId}) asks to cancel wait ` +
+              `'${request.waitId}', which another workflow registered: a wait is cancelled only by the workflow that waits`,
+          );
+        }
+        return { delivered: status === 'satisfied' };
+      } catch (err) {
+        throw toApplicationFailure(err);
+      }
     },
     async __xcom_read_available(ref: XComRef, readerDagId?: string): Promise<FoundXCom | { found: false }> {
       try {
