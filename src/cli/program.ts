@@ -5,6 +5,7 @@ import { registerGc } from './commands/gc-command';
 import { registerGet } from './commands/get-command';
 import { registerKeepLatest } from './commands/keep-latest-command';
 import { registerLedger } from './commands/ledger-command';
+import { registerLineage } from './commands/lineage-command';
 import { registerList } from './commands/list-command';
 import { registerMigrate } from './commands/migrate-command';
 import { registerPurge } from './commands/purge-command';
@@ -49,6 +50,7 @@ export function buildProgram(io: CliIo): Command {
     registerRuns,
     registerTasks,
     registerLedger,
+    registerLineage,
     registerPurge,
     registerKeepLatest,
     registerClear,

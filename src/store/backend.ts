@@ -1,3 +1,4 @@
+import type { FailedAttemptReads } from '../audit/audited-read';
 import type { XComIdentity } from './identity';
 import type {
   AttemptCommit,
@@ -44,8 +45,11 @@ export interface XComBackend {
   delete(identity: XComIdentity): Promise<boolean>;
   /** Removes every entry of a task (or one mapped instance) or of a whole run; returns how many. */
   clear(scope: ClearScope): Promise<number>;
-  /** Notes in the ledger what a failed attempt had pushed; nothing becomes visible. */
-  discard(writes: readonly DiscardedWrite[]): Promise<void>;
+  /**
+   * Notes in the ledger what a failed attempt had pushed (nothing becomes visible), and in the audit trail what it
+   * had read. A backend without an audit trail may ignore `reads`.
+   */
+  discard(writes: readonly DiscardedWrite[], reads?: FailedAttemptReads): Promise<void>;
   /** The attempt ledger of one entry or of a task/run, oldest first. */
   ledger(scope: XComIdentity | ClearScope): Promise<LedgerRecord[]>;
   close(): Promise<void>;

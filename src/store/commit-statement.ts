@@ -1,3 +1,4 @@
+import type { AuditedRead } from '../audit/audited-read';
 import type { ResolvedIdentity } from './identity';
 import type { KeepUntil } from './retention/retention-class';
 
@@ -27,6 +28,8 @@ export interface Lineage {
 export interface AttemptGroup extends Lineage {
   readonly instance: Omit<ResolvedIdentity, 'key'>;
   readonly entries: readonly PreparedEntry[];
+  /** The entry versions it read, for the audit trail. @default none */
+  readonly reads?: readonly AuditedRead[];
 }
 
 /** What `commit_attempts` reports, in the order of its input. */
@@ -41,9 +44,12 @@ export interface CommitOutcome {
   notified: number;
 }
 
-const PARAMS = 18;
+const PARAMS = 26;
 
-/** The commit of attempts: one call of the schema's `commit_attempts` (sql/000003_task_instance_ownership.sql). */
+/**
+ * The commit of attempts: one call of the schema's `commit_attempts` (sql/000003_task_instance_ownership.sql; the
+ * reads it audits: sql/000007_audit.sql).
+ */
 export function commitStatement(schema: string): string {
   const params = Array.from({ length: PARAMS }, (_, i) => `$${i + 1}`).join(', ');
   return `select won, written, superseded, notified from ${schema}.commit_attempts(${params})`;
@@ -54,6 +60,8 @@ export function commitParams(attempts: readonly AttemptGroup[]): unknown[] {
   const attempt = <T>(pick: (a: AttemptGroup) => T): T[] => attempts.map(pick);
   const entries = attempts.flatMap((a, i) => a.entries.map((entry) => ({ entry, attempt: i + 1 })));
   const entry = <T>(pick: (e: PreparedEntry) => T): T[] => entries.map((e) => pick(e.entry));
+  const reads = attempts.flatMap((a, i) => (a.reads ?? []).map((read) => ({ read, attempt: i + 1 })));
+  const read = <T>(pick: (r: AuditedRead) => T): T[] => reads.map((r) => pick(r.read));
   return [
     attempt((a) => a.instance.dagId),
     attempt((a) => a.instance.runId),
@@ -73,6 +81,14 @@ export function commitParams(attempts: readonly AttemptGroup[]): unknown[] {
     entry((e) => e.inlineValue),
     entry((e) => e.objectKey),
     entry((e) => e.keepUntil),
+    reads.map((r) => r.attempt),
+    read((r) => r.dagId),
+    read((r) => r.runId),
+    read((r) => r.taskId),
+    read((r) => r.mapIndex),
+    read((r) => r.key),
+    read((r) => r.digest),
+    read((r) => r.readAt.toISOString()),
   ];
 }
 
@@ -81,10 +97,11 @@ export function attemptGroup(
   entries: readonly PreparedEntry[],
   lineage: Lineage,
   instance: Omit<ResolvedIdentity, 'key'> | undefined = entries[0]?.identity,
+  reads: readonly AuditedRead[] = [],
 ): AttemptGroup {
   if (!instance) throw new Error('attemptGroup: an empty attempt needs its task instance');
   const { dagId, runId, taskId, mapIndex } = instance;
-  return { ...lineage, instance: { dagId, runId, taskId, mapIndex }, entries };
+  return { ...lineage, instance: { dagId, runId, taskId, mapIndex }, entries, reads };
 }
 
 /** ISO text: a Date from another realm (a test sandbox) is not recognised by every driver's array serializer. */

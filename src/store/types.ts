@@ -1,3 +1,4 @@
+import type { AuditedRead } from '../audit/audited-read';
 import type { ResolvedIdentity, XComIdentity } from './identity';
 import type { Retention } from './retention/retention-class';
 import type { DagIdFilter } from './dag-id-filter';
@@ -46,6 +47,8 @@ export interface AttemptCommit extends TaskInstanceIdentity {
   readonly retention?: Retention;
   /** Per key, overriding `retention` (a push's own class). */
   readonly keyRetention?: ReadonlyMap<string, Retention>;
+  /** The entry versions the attempt read, recorded in the audit trail with the commit. A backend may ignore them. */
+  readonly reads?: readonly AuditedRead[];
 }
 
 export interface AttemptCommitResult {

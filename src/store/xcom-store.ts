@@ -1,3 +1,5 @@
+import { CLIENT_ACTOR, type AuditActor } from '../audit/audit-actor';
+import type { FailedAttemptReads } from '../audit/audited-read';
 import { createValueCodec, type ValueCodec } from '../codec/value-codec';
 import { preparedByText } from '../engines/prepared-by-text';
 import type { SqlEngine } from '../engines/sql-engine';
@@ -6,6 +8,7 @@ import type { ObjectStore } from '../objects/object-store';
 import type { XComBackend } from './backend';
 import { attemptGroup, commitParams, commitStatement, type CommitOutcome, type PreparedEntry } from './commit-statement';
 import { explainCommitFailure } from './commit-failure';
+import { deleteEntries } from './delete-entries';
 import { keyedCommitParams, keyedCommitStatement, type KeyedEntry, type KeyedRow } from './keyed-commit-statement';
 import { entryColumns, entryMetaFromRow, ledgerRecordFromRow, type EntryRow, type LedgerRow } from './entry-rows';
 import { FILTER_ORDER, filterSql } from './filter-sql';
@@ -83,6 +86,8 @@ export interface XComStoreOptions {
   readonly objectGraceMs?: number;
   /** How long entries live unless a task or push says otherwise: 'run', 'forever' or a duration. @default 'run' */
   readonly defaultRetention?: Retention;
+  /** Who deletes through this store, for the audit trail (retention options may name another). @default client */
+  readonly actor?: AuditActor;
 }
 
 /**
@@ -105,6 +110,7 @@ export class XComStore implements XComBackend, RetentionBackend {
   readonly #objectGraceMs: number;
   readonly #defaultRetention: Retention;
   readonly #retention: RetentionOperations;
+  readonly #actor: AuditActor;
   /** Concurrent attempt commits of this process share statements (group commit). */
   readonly #committer: GroupCommitter;
   #closed = false;
@@ -123,7 +129,8 @@ export class XComStore implements XComBackend, RetentionBackend {
     this.#concurrency = options.objectConcurrency ?? 8;
     this.#objectGraceMs = options.objectGraceMs ?? DEFAULT_OBJECT_GRACE_MS;
     this.#defaultRetention = options.defaultRetention ?? 'run';
-    this.#retention = new RetentionOperations(this.engine, this.#quoted);
+    this.#actor = options.actor ?? CLIENT_ACTOR;
+    this.#retention = new RetentionOperations(this.engine, this.#quoted, this.#actor);
     this.#committer = new GroupCommitter(async (groups) => {
       const [outcome] = await this.engine.query<CommitOutcome>(this.#commitSql, commitParams(groups), {
         prepareAs: `xcom_commit_${this.schema}`,
@@ -197,6 +204,7 @@ export class XComStore implements XComBackend, RetentionBackend {
       placed.map((p) => p.entry),
       commit,
       instance,
+      commit.reads,
     );
     const outcome = await this.#withObjects(placed, () => this.#committer.submit(group));
     const result: AttemptCommitResult = {
@@ -290,20 +298,26 @@ export class XComStore implements XComBackend, RetentionBackend {
 
   async delete(identity: XComIdentity): Promise<boolean> {
     const id = resolveIdentity(identity);
-    const removed = await this.#deleteWhere(
+    const removed = await deleteEntries(
+      this.engine,
+      this.#quoted,
       'dag_id = $1 and run_id = $2 and task_id = $3 and map_index = $4 and key = $5',
       [id.dagId, id.runId, id.taskId, id.mapIndex, id.key],
+      this.#actor,
+      ['dag_id', 'run_id', 'task_id', 'map_index', 'key', 'digest'],
     );
     return removed > 0;
   }
 
   async clear(scope: ClearScope): Promise<number> {
     const { where, params } = scopeSql(scope);
-    return this.#deleteWhere(where, params);
+    const named = [scope.taskId !== undefined && 'task_id', scope.mapIndex !== undefined && 'map_index'] as const;
+    const auditBy = ['dag_id', 'run_id', ...named.filter((c) => c !== false)] as const;
+    return deleteEntries(this.engine, this.#quoted, where, params, this.#actor, auditBy);
   }
 
-  discard(writes: readonly DiscardedWrite[]): Promise<void> {
-    return recordDiscarded(this.engine, this.#quoted, writes);
+  discard(writes: readonly DiscardedWrite[], reads?: FailedAttemptReads): Promise<void> {
+    return recordDiscarded(this.engine, this.#quoted, writes, reads);
   }
 
   async ledger(scope: XComIdentity | ClearScope): Promise<LedgerRecord[]> {
@@ -361,24 +375,6 @@ export class XComStore implements XComBackend, RetentionBackend {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.allSettled([this.engine.close(), this.objectStore.close()]);
-  }
-
-  /** Deletes rows and records the deletions in the ledger; their objects are left to the sweeper. */
-  async #deleteWhere(where: string, params: unknown[]): Promise<number> {
-    const [row] = await this.engine.query<{ n: number }>(
-      `with removed as (
-         delete from ${this.#quoted}.entries where ${where}
-           returning dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, digest, size_bytes,
-                   object_key),
-       ledger as (
-         insert into ${this.#quoted}.ledger (dag_id, run_id, task_id, map_index, key, attempt, fence,
-           temporal_run_id, digest, size_bytes, object_key, outcome)
-         select dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, digest, size_bytes,
-                object_key, 'deleted' from removed)
-       select count(*)::int as n from removed`,
-      params,
-    );
-    return row?.n ?? 0;
   }
 
   async #withValue(row: EntryRow): Promise<XComRecord> {

@@ -57,6 +57,7 @@ export class XComActivityInboundInterceptor implements ActivityInboundCallsInter
     // Before anything is read or written: the run must be this workflow's own, and every ref must verify.
     const access = await admitTask(await this.runtime.security(), info, task, input.args);
     const attempt = new TaskAttempt(store, task, info, this.runtime.historyThresholdBytes, access);
-    return { attempt, args: await resolveRefs({ store, mapFunctions: this.runtime.mapFunctions }, [...input.args]) };
+    // Refs resolve through the attempt's reader: what they read is audited with the attempt.
+    return { attempt, args: await resolveRefs({ store: attempt.reader, mapFunctions: this.runtime.mapFunctions }, [...input.args]) };
   }
 }

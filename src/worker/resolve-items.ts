@@ -1,3 +1,4 @@
+import { noteRead, unrecorded } from '../audit/read-log';
 import type { ItemSource, XComLookup } from '../common/arg-refs';
 import type { XComRef } from '../common/xcom-ref';
 import { fromJsonText, toJsonText } from '../codec/json-value';
@@ -26,7 +27,9 @@ export async function resolveItem(context: ResolveContext, source: ItemSource, i
       return resolveValue(context, at(source.items, index, 'a literal list'));
     case 'value': {
       const what = formatIdentity(source.ref);
-      const copy = ownCopy(at(await sharedList(context.store, source.ref), index, what));
+      // Read once for every instance of the worker (the store under the attempt's audit view), noted for each.
+      const copy = ownCopy(at(await sharedList(unrecorded(context.store), source.ref), index, what));
+      noteRead(context.store, source.ref);
       if (copy !== NO_COPY) return copy;
       // An item without a JSON form (a custom backend's value): a read of its own, as every instance did before.
       return at(asList(await loadRef(context.store, source.ref), `the output of task '${source.ref.taskId}'`), index, what);
@@ -130,6 +133,8 @@ function describeItem(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return `a ${(value.constructor as { name?: string } | undefined)?.name ?? 'object'}`;
+  // Never a string's text: errors reach logs and Temporal's history, and a list item may be a secret (a token).
+  if (typeof value === 'string') return `a string of ${value.length} characters`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 

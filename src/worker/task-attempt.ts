@@ -1,4 +1,5 @@
 import type { Info } from '@temporalio/activity';
+import { ReadLog, recordingReads } from '../audit/read-log';
 import { toTemporalJsonShape } from '../codec/temporal-json-shape';
 import { entryRef } from '../common/xcom-ref';
 import { UNCHECKED_ACCESS, type AttemptAccess } from '../security/attempt-access';
@@ -32,6 +33,10 @@ export class TaskAttempt {
   readonly #pushes = new Map<string, unknown>();
   /** Per-key retention of explicit pushes; the task's own class (from the workflow) covers the rest. */
   readonly #pushRetention = new Map<string, Retention>();
+  /** The entry versions this attempt read: audited with its commit (or, best effort, when it fails). */
+  readonly reads = new ReadLog();
+  /** The store as this attempt reads it: every value read is noted in `reads`. */
+  readonly reader: XComBackend;
 
   constructor(
     readonly store: XComBackend,
@@ -40,7 +45,9 @@ export class TaskAttempt {
     readonly historyThresholdBytes: number,
     /** Signs the refs it hands out and checks reads of other DAGs (the worker's security for this activity). */
     readonly access: AttemptAccess = UNCHECKED_ACCESS,
-  ) {}
+  ) {
+    this.reader = recordingReads(store, this.reads);
+  }
 
   get caller(): PullCaller {
     const { dagId, runId, taskId, mapIndex, logicalDate } = this.task;
@@ -61,12 +68,12 @@ export class TaskAttempt {
 
   pull(options: PullOptions = {}): Promise<unknown> {
     this.access.assertRead(options.dagId ?? this.task.dagId, 'xcom.pull');
-    return pullXCom(this.store, this.caller, options, this.#overlay);
+    return pullXCom(this.reader, this.caller, options, this.#overlay);
   }
 
   pullMapped<T = unknown>(options: Parameters<typeof pullMapped>[2]): LazyXComSequence<T> {
     this.access.assertRead(options.dagId ?? this.task.dagId, 'xcom.pullMapped');
-    return pullMapped<T>(this.store, this.caller, options);
+    return pullMapped<T>(this.reader, this.caller, options);
   }
 
   /**
@@ -95,6 +102,7 @@ export class TaskAttempt {
       logicalDate,
       retention: this.task.retention,
       keyRetention: this.#pushRetention,
+      reads: this.reads.list(),
     });
     // A DAG task's workflow keeps only refs: a result that was not recorded reaches it as null, as in Airflow.
     const unrecorded = this.task.returnRef ? null : result;
@@ -106,9 +114,10 @@ export class TaskAttempt {
     return result;
   }
 
-  /** Records the pushes of a failed attempt in the ledger as discarded. */
+  /** Records the pushes of a failed attempt in the ledger as discarded, and what it read in the audit trail. */
   async discard(): Promise<void> {
     const { dagId, runId, taskId, mapIndex } = this.task;
+    const reader = { dagId, runId, taskId, mapIndex, attempt: this.info.attempt, fence: this.#fence };
     await this.store.discard(
       [...this.#pushes.keys()].map((key) => ({
         dagId,
@@ -120,7 +129,14 @@ export class TaskAttempt {
         fence: this.#fence,
         temporalRunId: this.info.workflowExecution?.runId,
       })),
+      { reader, reads: this.reads.list() },
     );
+  }
+
+  /** Who this attempt is, in words, for the audit trail of what it deletes. */
+  get actorName(): string {
+    const { dagId, runId, taskId, mapIndex } = this.task;
+    return `${dagId}/${runId}/${taskId}${mapIndex >= 0 ? `[${mapIndex}]` : ''} attempt ${this.info.attempt}`;
   }
 
   // The attempt's scheduled time grows across retries and across re-runs after a reset: a late zombie attempt

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { STORE_ENV_VARS } from '../../src/config/store-config';
 import { runCli } from './cli-runner';
 
-const COMMANDS = ['migrate', 'status', 'list', 'get', 'runs', 'tasks', 'ledger', 'purge', 'keep-latest', 'clear', 'trim-ledger', 'gc'];
+const COMMANDS = ['migrate', 'status', 'list', 'get', 'runs', 'tasks', 'ledger', 'lineage', 'purge', 'keep-latest', 'clear', 'trim-ledger', 'gc'];
 
 describe('xcom usage (built binary, no store needed)', () => {
   let emptyDir: string;
@@ -40,7 +40,8 @@ describe('xcom usage (built binary, no store needed)', () => {
     ['purge', ['--older-than', '--dag', '--dry-run', '--yes', '--batch-size']],
     ['keep-latest', ['--dag', '--runs', '--yes']],
     ['clear', ['--dag', '--run', '--task', '--map-index', '--yes']],
-    ['trim-ledger', ['--older-than', '--yes']],
+    ['trim-ledger', ['--older-than', '--audit-older-than', '--yes']],
+    ['lineage', ['--dag', '--run', '--task', '--key', '--limit', '--after', '--no-mask']],
     ['runs', ['--dag', '--limit', '--after']],
     ['tasks', ['--dag', '--run', '--after']],
     ['ledger', ['--dag', '--run', '--outcome']],

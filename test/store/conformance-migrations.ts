@@ -49,6 +49,7 @@ export function describeMigrationConformance(ctx: () => ConformanceContext): voi
       const applied = await engine.query<{ id: number }>(`select id from ${schema}.migrations order by id`);
       expect(applied.map((r) => r.id)).toEqual(migrations.map((m) => m.id));
       expect(await tablesIn(engine, schema)).toEqual([
+        'audit',
         'collected_objects',
         'dag_runs',
         'entries',

@@ -7,6 +7,7 @@ export function describeRetention(result: RetentionResult): string {
   if (result.runs > 0) parts.push(plural(result.runs, 'run'));
   if (result.entries > 0 || result.runs > 0) parts.push(`${plural(result.entries, 'entry', 'entries')} (${formatBytes(result.bytes)})`);
   if (result.ledger > 0) parts.push(plural(result.ledger, 'ledger row'));
+  if ((result.audit ?? 0) > 0) parts.push(plural(result.audit!, 'audit row'));
   const verb = result.dryRun ? 'would remove' : 'removed';
   const what = parts.length === 0 ? 'nothing' : parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)!}`;
   return `${verb} ${what}`;
@@ -25,5 +26,5 @@ export function retentionLines(result: RetentionResult): string[] {
 }
 
 export function removesNothing(result: RetentionResult): boolean {
-  return result.runs === 0 && result.entries === 0 && result.ledger === 0;
+  return result.runs === 0 && result.entries === 0 && result.ledger === 0 && !result.audit;
 }

@@ -1,3 +1,4 @@
+import { cliActor } from '../../audit/cli-actor';
 import type { RetentionOptions, RetentionProgress, RetentionResult } from '../../store/retention/types';
 import type { CommandContext } from '../command-context';
 import { confirm } from '../interactive/confirm';
@@ -68,7 +69,7 @@ export async function runRetention(ctx: CommandContext, flags: DestructiveFlags,
   };
   let result: RetentionResult;
   try {
-    result = await task.run({ onProgress });
+    result = await task.run({ onProgress, actor: cliActor(task.command) });
   } catch (err) {
     if (bar) bar.finish();
     if (progress && (progress.runs > 0 || progress.entries > 0)) {

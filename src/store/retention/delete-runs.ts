@@ -1,3 +1,4 @@
+import { actorParams, type AuditActor } from '../../audit/audit-actor';
 import type { SqlEngine, SqlExecutor } from '../../engines/sql-engine';
 import type { RetentionOptions, RetentionResult } from './types';
 
@@ -24,10 +25,12 @@ const DEFAULT_BATCH = 50;
  * task holds: that run is taken by a later call), then, in a statement started after the locks, removes their
  * entries, ledger, outbox and ended subscriptions, and the run itself unless entries with a longer retention remain.
  * A commit to a locked run waits (it upserts that row) and lands after the batch: it is never half-deleted.
+ * Each run a batch deletes from gets an audit row naming `actor` and how many entries went.
  */
 export async function deleteRuns(
   engine: SqlEngine,
   schema: string,
+  actor: AuditActor,
   selector: RunSelector,
   options: RetentionOptions = {},
 ): Promise<RetentionResult> {
@@ -37,7 +40,7 @@ export async function deleteRuns(
   // Runs that keep entries stay selectable; remember them so one call never takes them twice.
   const keptRuns: [string, string][] = [];
   for (;;) {
-    const batch = await engine.transaction((tx) => deleteBatch(tx, schema, selector, batchSize, keptRuns));
+    const batch = await engine.transaction((tx) => deleteBatch(tx, schema, actor, selector, batchSize, keptRuns));
     totals.runs += batch.runs;
     totals.entries += batch.entries;
     totals.bytes += batch.bytes;
@@ -58,6 +61,7 @@ interface BatchResult extends Totals {
 async function deleteBatch(
   tx: SqlExecutor,
   schema: string,
+  actor: AuditActor,
   selector: RunSelector,
   limit: number,
   exclude: readonly [string, string][],
@@ -87,7 +91,14 @@ async function deleteBatch(
      gone_entries as (
        delete from ${schema}.entries e using doomed d
         where e.dag_id = d.dag_id and e.run_id = d.run_id and not (${keep})
-       returning e.stored_bytes
+       returning e.dag_id, e.run_id, e.stored_bytes
+     ),
+     -- Who deleted what: a row per run, with how many of its entries went (the ledger that named them goes too).
+     audited as (
+       insert into ${schema}.audit (action, actor_kind, actor, dag_id, run_id, entries)
+       select 'delete', $3::text, $4::text, d.dag_id, d.run_id,
+              (select count(*) from gone_entries g where g.dag_id = d.dag_id and g.run_id = d.run_id)::int
+         from doomed d
      ),
      gone_ledger as (
        delete from ${schema}.ledger l using doomed d
@@ -115,7 +126,7 @@ async function deleteBatch(
             coalesce((select sum(stored_bytes) from gone_entries), 0)::int8 as bytes,
             (select count(*) from gone_ledger)::int as ledger, (select count(*) from kept)::int as kept,
             (select array_agg(distinct array[dag_id, run_id]) from kept) as kept_runs`,
-    [locked.map((r) => r.dag_id), locked.map((r) => r.run_id)],
+    [locked.map((r) => r.dag_id), locked.map((r) => r.run_id), ...actorParams(actor)],
   );
   return {
     selected: locked.length,

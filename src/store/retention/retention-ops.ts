@@ -1,3 +1,5 @@
+import { actorParams, type AuditActor } from '../../audit/audit-actor';
+import { deleteAuditCte } from '../../audit/delete-audit';
 import { durationMs } from '../../dag/duration';
 import type { SqlEngine } from '../../engines/sql-engine';
 import { XComIdentityError } from '../../errors';
@@ -23,7 +25,13 @@ export class RetentionOperations {
   constructor(
     private readonly engine: SqlEngine,
     private readonly schema: string,
+    /** Who deletes when an operation's options do not say (the audit trail). */
+    private readonly actor: AuditActor,
   ) {}
+
+  #actorOf(options: RetentionOptions): AuditActor {
+    return options.actor ?? this.actor;
+  }
 
   /** Runs older than `olderThan` (by logical date, else creation), then entries past their own retention. */
   async purge(options: PurgeOptions): Promise<RetentionResult> {
@@ -34,6 +42,7 @@ export class RetentionOperations {
     const runs = await deleteRuns(
       this.engine,
       this.schema,
+      this.#actorOf(options),
       {
         honourRetention: true,
         where: (bind) => `${RUN_DATE} < ${bind(cutoff)}${dagIds ? ` and r.dag_id = any(${bind(dagIds)}::text[])` : ''}`,
@@ -61,6 +70,7 @@ export class RetentionOperations {
     return deleteRuns(
       this.engine,
       this.schema,
+      this.#actorOf(options),
       {
         honourRetention: true,
         where: (bind) =>
@@ -73,7 +83,13 @@ export class RetentionOperations {
   /** Every run of a DAG, whatever the retention of its entries. */
   clearDag(dagId: string, options: RetentionOptions = {}): Promise<RetentionResult> {
     assertId('dagId', dagId, MAX_ID_LENGTH);
-    return deleteRuns(this.engine, this.schema, { honourRetention: false, where: (bind) => `r.dag_id = ${bind(dagId)}` }, options);
+    return deleteRuns(
+      this.engine,
+      this.schema,
+      this.#actorOf(options),
+      { honourRetention: false, where: (bind) => `r.dag_id = ${bind(dagId)}` },
+      options,
+    );
   }
 
   /** One run, whatever the retention of its entries. */
@@ -83,6 +99,7 @@ export class RetentionOperations {
     return deleteRuns(
       this.engine,
       this.schema,
+      this.#actorOf(options),
       { honourRetention: false, where: (bind) => `r.dag_id = ${bind(run.dagId)} and r.run_id = ${bind(run.runId)}` },
       options,
     );
@@ -100,6 +117,7 @@ export class RetentionOperations {
     const params: unknown[] = [options.dagId, options.runId, options.taskId];
     const map = options.mapIndex === undefined ? '' : ` and map_index = $${params.push(options.mapIndex)}`;
     const where = `dag_id = $1 and run_id = $2 and task_id = $3${map}`;
+    const auditBy = options.mapIndex === undefined ? (['dag_id', 'run_id', 'task_id'] as const) : (['dag_id', 'run_id', 'task_id', 'map_index'] as const);
     if (options.dryRun) {
       const [row] = await this.engine.query<{ n: number; bytes: number }>(
         `select count(*)::int as n, coalesce(sum(stored_bytes), 0)::int8 as bytes from ${this.schema}.entries where ${where}`,
@@ -107,6 +125,8 @@ export class RetentionOperations {
       );
       return { dryRun: true, runs: 0, entries: row!.n, bytes: Number(row!.bytes), ledger: 0, kept: 0 };
     }
+    const [kind, actor] = actorParams(this.#actorOf(options));
+    const audited = deleteAuditCte(this.schema, 'removed', auditBy, `$${params.push(kind)}::text`, `$${params.push(actor)}::text`);
     const [row] = await this.engine.query<{ n: number; bytes: number }>(
       `with removed as (
          delete from ${this.schema}.entries where ${where}
@@ -116,7 +136,8 @@ export class RetentionOperations {
          insert into ${this.schema}.ledger (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id,
            digest, size_bytes, object_key, outcome)
          select dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, digest, size_bytes,
-                object_key, 'deleted' from removed)
+                object_key, 'deleted' from removed),
+       ${audited}
        select count(*)::int as n, coalesce(sum(stored_bytes), 0)::int8 as bytes from removed`,
       params,
     );
@@ -138,6 +159,8 @@ export class RetentionOperations {
       return { dryRun: true, runs: 0, entries: row!.n, bytes: Number(row!.bytes), ledger: 0, kept: 0 };
     }
     const limit = (options.batchSize ?? 50) * 100;
+    const [kind, actor] = actorParams(this.#actorOf(options));
+    const audited = deleteAuditCte(this.schema, 'removed', ['dag_id', 'run_id'], `$${params.push(kind)}::text`, `$${params.push(actor)}::text`);
     let entries = 0;
     let bytes = 0;
     for (;;) {
@@ -145,7 +168,8 @@ export class RetentionOperations {
         `with removed as (
            delete from ${this.schema}.entries where ctid = any(array(
              select ctid from ${this.schema}.entries where ${where} limit ${limit}))
-           returning stored_bytes)
+           returning dag_id, run_id, stored_bytes),
+         ${audited}
          select count(*)::int as n, coalesce(sum(stored_bytes), 0)::int8 as bytes from removed`,
         params,
       );
@@ -156,32 +180,43 @@ export class RetentionOperations {
     return { dryRun: false, runs: 0, entries, bytes, ledger: 0, kept: 0 };
   }
 
-  /** Ledger rows recorded before `olderThan`, in batches (runs that are purged take their ledger with them). */
+  /**
+   * Ledger rows recorded before `olderThan`, and audit rows recorded before `auditOlderThan` (default the same), in
+   * batches (runs that are purged take their ledger with them; their audit rows stay until trimmed here).
+   */
   async trimLedger(options: TrimLedgerOptions): Promise<RetentionResult> {
     const cutoff = cutoffOf('olderThan', options.olderThan);
+    const auditCutoff = options.auditOlderThan === undefined ? cutoff : cutoffOf('auditOlderThan', options.auditOlderThan);
     if (options.dryRun) {
-      const [row] = await this.engine.query<{ n: number }>(
-        `select count(*)::int as n from ${this.schema}.ledger where recorded_at < $1`,
-        [cutoff],
+      const [row] = await this.engine.query<{ n: number; audit: number }>(
+        `select (select count(*) from ${this.schema}.ledger where recorded_at < $1)::int as n,
+                (select count(*) from ${this.schema}.audit where recorded_at < $2)::int as audit`,
+        [cutoff, auditCutoff],
       );
-      return { dryRun: true, runs: 0, entries: 0, bytes: 0, ledger: row!.n, kept: 0 };
+      return { dryRun: true, runs: 0, entries: 0, bytes: 0, ledger: row!.n, audit: row!.audit, kept: 0 };
     }
+    const ledger = await this.#trimTable('ledger', cutoff, options);
+    const audit = await this.#trimTable('audit', auditCutoff, options);
+    return { dryRun: false, runs: 0, entries: 0, bytes: 0, ledger, audit, kept: 0 };
+  }
+
+  /** Rows of an append-only table (`id`, `recorded_at`) recorded before `cutoff`, a batch per transaction. */
+  async #trimTable(table: 'ledger' | 'audit', cutoff: Date, options: TrimLedgerOptions): Promise<number> {
     const limit = options.batchSize ?? 5000;
-    let ledger = 0;
+    let removed = 0;
     for (;;) {
       const [row] = await this.engine.query<{ n: number }>(
         `with removed as (
-           delete from ${this.schema}.ledger where id = any(array(
-             select id from ${this.schema}.ledger where recorded_at < $1 limit ${limit}))
+           delete from ${this.schema}.${table} where id = any(array(
+             select id from ${this.schema}.${table} where recorded_at < $1 limit ${limit}))
            returning 1)
          select count(*)::int as n from removed`,
         [cutoff],
       );
-      ledger += row!.n;
+      removed += row!.n;
       options.onProgress?.({ runs: 0, entries: 0, bytes: 0 });
-      if (row!.n < limit) break;
+      if (row!.n < limit) return removed;
     }
-    return { dryRun: false, runs: 0, entries: 0, bytes: 0, ledger, kept: 0 };
   }
 }
 

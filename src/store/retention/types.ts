@@ -1,3 +1,5 @@
+import type { AuditActor } from '../../audit/audit-actor';
+
 /** What a retention operation removed (or, with `dryRun`, would remove). */
 export interface RetentionResult {
   readonly dryRun: boolean;
@@ -9,6 +11,8 @@ export interface RetentionResult {
   readonly bytes: number;
   /** Ledger rows removed. */
   readonly ledger: number;
+  /** Audit rows removed (`trimLedger` only). */
+  readonly audit?: number;
   /** Entries kept because their own retention outlives the run's ('forever', or a longer duration). */
   readonly kept: number;
 }
@@ -26,6 +30,8 @@ export interface RetentionOptions {
   readonly batchSize?: number;
   /** Called after every batch with the running totals. */
   readonly onProgress?: (progress: RetentionProgress) => void;
+  /** Who is deleting, for the audit trail. @default the store's actor */
+  readonly actor?: AuditActor;
 }
 
 export interface PurgeOptions extends RetentionOptions {
@@ -64,24 +70,36 @@ export interface ListRunsOptions {
   readonly after?: string;
 }
 
-export interface DagRunSummary {
+/** A DAG run as listings show it. */
+export interface ListedRun {
   readonly dagId: string;
   readonly runId: string;
   readonly logicalDate: Date | null;
   readonly createdAt: Date;
+}
+
+/** A DAG run with what it stores. */
+export interface DagRunSummary extends ListedRun {
+  /** Entries of the run. */
   readonly entries: number;
+  /** Their stored bytes (inline and object store). */
   readonly bytes: number;
 }
 
-export interface RunPage {
-  readonly runs: readonly DagRunSummary[];
+export interface RunPage<R extends ListedRun = DagRunSummary> {
+  readonly runs: readonly R[];
   /** Pass as `after` for the next page; absent on the last page. */
   readonly next?: string;
 }
 
-/** Keeps a store's ledger bounded: rows older than this go (their runs' retention removes the rest). */
+/**
+ * Keeps a store's ledger and audit trail bounded: rows older than this go (their runs' retention removes the rest of
+ * the ledger; audit rows outlive their runs and go only by age).
+ */
 export interface TrimLedgerOptions extends Omit<RetentionOptions, 'batchSize'> {
   readonly olderThan: string | number | Date;
+  /** Audit rows recorded before this go. @default olderThan */
+  readonly auditOlderThan?: string | number | Date;
   /** Rows per transaction. @default 5000 */
   readonly batchSize?: number;
 }

@@ -1,8 +1,12 @@
+import type { AuditActor } from '../../audit/audit-actor';
 import type { CleanupActivities, CleanupStepReport } from '../../common/cleanup-plan';
 import type { RetentionResult } from '../../store/retention/types';
 import { heartbeating, retentionOf, sweepHeartbeating } from '../retention-in-activity';
 import type { XComRuntime } from '../runtime';
 import { toApplicationFailure } from '../to-application-failure';
+
+/** Who deletes, in the audit trail: the cleanup schedule's workflow. */
+const CLEANUP: AuditActor = { kind: 'retention', name: 'xcomCleanup' };
 
 /** The steps of `xcomCleanup` (the workflow a cleanup schedule runs): each heartbeats as its batches commit. */
 export function createCleanupActivities(runtime: XComRuntime): CleanupActivities {
@@ -17,12 +21,12 @@ export function createCleanupActivities(runtime: XComRuntime): CleanupActivities
     __xcom_cleanup_purge: (request) =>
       run(async () => {
         const store = retentionOf(await runtime.store(), 'purge');
-        return step('purge', await store.purge(heartbeating({ ...request })));
+        return step('purge', await store.purge(heartbeating({ ...request, actor: CLEANUP })));
       }),
     __xcom_cleanup_keep_latest: (request) =>
       run(async () => {
         const store = retentionOf(await runtime.store(), 'keepLatestRuns');
-        return { ...step('keepLatestRuns', await store.keepLatestRuns(heartbeating({ ...request }))), dagId: request.dagId };
+        return { ...step('keepLatestRuns', await store.keepLatestRuns(heartbeating({ ...request, actor: CLEANUP }))), dagId: request.dagId };
       }),
     __xcom_cleanup_trim_ledger: (request) =>
       run(async () => {

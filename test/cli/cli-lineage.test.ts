@@ -1,0 +1,122 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
+import path from 'node:path';
+import type { AuditedRead } from '../../src/audit/audited-read';
+import { openXComStore } from '../../src/config/open-store';
+import { storeConfigFromEnv } from '../../src/config/store-config';
+import { createPostgresEngine } from '../../src/engines/postgres-engine';
+import type { XComStore } from '../../src/store/xcom-store';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+import { runCli } from './cli-runner';
+
+type Item = Record<string, unknown>;
+
+// `xcom lineage`: who read a run's XComs (consumption lineage from the audit trail), and the CLI's deletes recorded
+// with the user who ran them.
+describe('xcom lineage and audited CLI deletes (built binary)', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+  let env: Record<string, string>;
+  const dag = 'etl';
+  const runId = 'run_1';
+  const digests: Record<string, string> = {};
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataDir = await mkdtemp(path.join(tmpdir(), 'xcom-cli-lineage-'));
+    env = { DATABASE_URL: db.url, XCOM_DATA_DIR: dataDir };
+    const store = (await openXComStore(storeConfigFromEnv(env), { migrate: false })) as XComStore;
+    try {
+      const commit = (taskId: string, attempt: number, values: [string, unknown][], reads: AuditedRead[] = [], run = runId) =>
+        store.commitAttempt({ dagId: dag, runId: run, taskId, mapIndex: -1, attempt, fence: attempt, values: new Map(values), reads });
+      await commit('extract', 1, [['return_value', [1, 2, 3]], ['api_token', 'sk-live-1']]);
+      const read = async (key: string, readAt: string): Promise<AuditedRead> => {
+        const record = (await store.get({ dagId: dag, runId, taskId: 'extract', key }))!;
+        digests[key] = record.digest;
+        return { dagId: dag, runId, taskId: 'extract', mapIndex: -1, key, digest: record.digest, readAt: new Date(readAt) };
+      };
+      const rows = await read('return_value', '2024-03-01T10:00:00Z');
+      const token = await read('api_token', '2024-03-01T10:00:01Z');
+      // transform's first attempt read and failed; its retry read and committed.
+      await store.discard([], { reader: { dagId: dag, runId, taskId: 'transform', mapIndex: -1, attempt: 1, fence: 1 }, reads: [rows] });
+      await commit('transform', 2, [['return_value', 6]], [rows, token]);
+      await commit('load', 1, [], [rows]);
+      // A reader in another run (a cross-run pull).
+      await commit('report', 1, [], [rows], 'run_2');
+    } finally {
+      await store.close();
+    }
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test("table: each version's readers with their attempt and outcome; digests under sensitive keys are masked", async () => {
+    const run = await runCli(['lineage', '--dag', dag, '--run', runId], env);
+    expect(run).toMatchObject({ status: 0 });
+    const lines = run.stdout.trim().split('\n').map((line) => line.trim().split(/\s+/));
+    expect(lines[1]!.every((cell) => /^-+$/.test(cell))).toBe(true);
+    expect(lines[0]).toEqual(['task_id', 'map_index', 'key', 'sha256', 'read_by', 'attempt', 'outcome', 'read_at']);
+    expect(lines.slice(2).map((cells) => cells.slice(0, 7))).toEqual([
+      ['extract', '-1', 'api_token', '***', 'transform', '2', 'committed'],
+      ['extract', '-1', 'return_value', digests.return_value!.slice(0, 12), 'transform', '1', 'failed'],
+      ['extract', '-1', 'return_value', digests.return_value!.slice(0, 12), 'transform', '2', 'committed'],
+      ['extract', '-1', 'return_value', digests.return_value!.slice(0, 12), 'load', '1', 'committed'],
+      ['extract', '-1', 'return_value', digests.return_value!.slice(0, 12), `${dag}/run_2/report`, '1', 'committed'],
+    ]);
+    expect(run.stdout).not.toContain(digests.api_token!.slice(0, 12));
+    const unmasked = await runCli(['lineage', '--dag', dag, '--run', runId, '--key', 'api_token', '--no-mask', '--json'], env);
+    expect((JSON.parse(unmasked.stdout) as Item[]).map((r) => r.digest)).toEqual([digests.api_token]);
+  });
+
+  test('--json pages through --after; --task and --key filter; an unread run says so', async () => {
+    const reads: Item[] = [];
+    let after: string[] = [];
+    for (let pages = 1; ; pages++) {
+      const page = await runCli(['lineage', '--dag', dag, '--run', runId, '--json', '--limit', '2', ...after], env);
+      expect(page.status).toBe(0);
+      reads.push(...(JSON.parse(page.stdout) as Item[]));
+      const next = /next page: --after (\S+)/.exec(page.stderr);
+      if (!next) {
+        expect(pages).toBe(3);
+        break;
+      }
+      after = ['--after', next[1]!];
+    }
+    expect(reads.map((r) => `${r.key}<-${(r.reader as Item).taskId}#${(r.reader as Item).attempt}`)).toEqual([
+      'api_token<-transform#2',
+      'return_value<-transform#1',
+      'return_value<-transform#2',
+      'return_value<-load#1',
+      'return_value<-report#1',
+    ]);
+    expect(reads[0]).toMatchObject({ taskId: 'extract', mapIndex: -1, readAt: '2024-03-01T10:00:01.000Z' });
+
+    const byTask = JSON.parse((await runCli(['lineage', '--dag', dag, '--run', runId, '--task', 'extract', '--key', 'return_value', '--json'], env)).stdout) as Item[];
+    expect(byTask).toHaveLength(4);
+    const none = await runCli(['lineage', '--dag', dag, '--run', runId, '--task', 'transform'], env);
+    expect(none).toMatchObject({ status: 0 });
+    expect(none.stdout + none.stderr).toContain(`no recorded reads of dag=${dag} run=${runId} task=transform`);
+    const bad = await runCli(['lineage', '--dag', dag, '--run', runId, '--after', 'bogus'], env);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("is not a cursor that 'xcom lineage' printed");
+  });
+
+  test('a delete through the CLI is recorded with the user and the command', async () => {
+    const cleared = await runCli(['clear', '--dag', dag, '--run', 'run_2', '--yes', '--json'], env);
+    expect(cleared.status).toBe(0);
+    const engine = createPostgresEngine({ connectionString: db.url });
+    try {
+      const rows = await engine.query<Item>(
+        `select actor_kind, actor, dag_id, run_id, entries from xcom.audit where action = 'delete' order by id`,
+      );
+      expect(rows).toEqual([
+        { actor_kind: 'cli', actor: `${userInfo().username}: xcom clear`, dag_id: dag, run_id: 'run_2', entries: 0 },
+      ]);
+    } finally {
+      await engine.close();
+    }
+  });
+});
