@@ -9,6 +9,7 @@ import { registerLineage } from './commands/lineage-command';
 import { registerList } from './commands/list-command';
 import { registerMigrate } from './commands/migrate-command';
 import { registerPurge } from './commands/purge-command';
+import { registerRotateKeys } from './commands/rotate-keys-command';
 import { registerRuns } from './commands/runs-command';
 import { registerStatus } from './commands/status-command';
 import { registerTasks } from './commands/tasks-command';
@@ -56,6 +57,7 @@ export function buildProgram(io: CliIo): Command {
     registerClear,
     registerTrimLedger,
     registerGc,
+    registerRotateKeys,
     registerUi,
   ]) {
     register(program, io);

@@ -46,8 +46,14 @@ export function openEnvelope(sealed: Buffer, kek: EncryptionKey, aad: Buffer): B
   return Buffer.concat([open.update(body), open.final()]);
 }
 
+/** What both seals of an envelope authenticate: the value's encoding (format, compression, key) and digest. */
+export function envelopeAad(encoding: string, digest: string): Buffer {
+  return Buffer.from(`temporal-xcom/v1|${encoding}|${digest.toLowerCase()}`, 'utf8');
+}
+
 /**
- * The digest of an encrypted value: HMAC-SHA-256 under a key derived from the key-encryption key. A plain SHA-256
+ * The digest of an encrypted value written without the store's digest key (before sql/000008, or by a codec made
+ * without one): HMAC-SHA-256 under a key derived from the key-encryption key. A plain SHA-256
  * would let anyone reading the database confirm a guess of a small value; this one needs the key.
  */
 export function keyedDigest(bytes: Uint8Array, kek: EncryptionKey): string {

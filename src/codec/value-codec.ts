@@ -5,7 +5,8 @@ import { sha256Hex } from './digest';
 import type { EncodedValue, ValueFormat, ValueLocation } from './encoded-value';
 import { formatEncoding, parseEncoding, type ParsedEncoding } from './encoding';
 import { ENCRYPTION_KEYS_SETTING, READ_PLAINTEXT_SETTING, type EncryptionKey, type EncryptionKeyring } from './encryption-keys';
-import { keyedDigest, openEnvelope, sealEnvelope } from './envelope';
+import { hmacDigest } from './digest-key';
+import { envelopeAad, keyedDigest, openEnvelope, sealEnvelope } from './envelope';
 import { fromJsonText, toJsonText } from './json-value';
 import { describeLocation } from './location';
 
@@ -35,6 +36,13 @@ export interface ValueCodecOptions {
    * decrypts. Digests become keyed (HMAC-SHA-256) so they reveal nothing about small values. Unset: plaintext.
    */
   readonly encryption?: EncryptionKeyring;
+  /**
+   * The store's digest key (sql/000008_digest_key.sql), asked for the first time an encrypted value is written or a
+   * value digested under it is read; `openXComStore` supplies it. Digests under it survive key rotation. Without it,
+   * an encrypting codec digests under a key derived from each encryption key (as before digest keys), so the digest
+   * of a value changes when `xcom rotate-keys` would reseal it — rotation keeps such digests as they are.
+   */
+  readonly digestKey?: () => Promise<Buffer>;
 }
 
 /**
@@ -45,13 +53,15 @@ export interface ValueCodecOptions {
 export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
   const policy = compressionPolicy(options);
   const keyring = options.encryption;
+  const digestKey = options.digestKey && once(options.digestKey);
   return {
     async encode(value, location) {
       const { format, bytes } = serialize(value, location);
       const kek = keyring?.current;
-      const digest = kek ? keyedDigest(bytes, kek) : sha256Hex(bytes);
+      const storeKey = kek && digestKey ? await digestKey() : undefined;
+      const digest = storeKey ? hmacDigest(bytes, storeKey) : kek ? keyedDigest(bytes, kek) : sha256Hex(bytes);
       const stored = await compressIfSmaller(bytes, policy);
-      const encoding = formatEncoding(format, stored.compression, kek?.id);
+      const encoding = formatEncoding(format, stored.compression, kek?.id, storeKey ? 'store' : undefined);
       return {
         bytes: kek ? sealEnvelope(stored.bytes, kek, envelopeAad(encoding, digest)) : stored.bytes,
         encoding,
@@ -86,8 +96,8 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
           );
         }
       }
-      const actual = kek ? keyedDigest(bytes, kek) : sha256Hex(bytes);
-      if (actual !== digest.toLowerCase()) {
+      const actual = await recomputedDigest(bytes, parsed, kek, digestKey, where);
+      if (actual !== undefined && actual !== digest.toLowerCase()) {
         throw new XComIntegrityError(
           `Digest mismatch for ${where}: expected sha256 ${digest}, got ${actual}. ` +
             `The stored bytes were changed or corrupted after they were written.`,
@@ -104,6 +114,39 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
       }
     },
   };
+}
+
+/**
+ * The digest `bytes` should have, or undefined when the encoding says it was carried over from an earlier encoding by
+ * key rotation: the envelope authenticates it then (it is part of both seals' associated data), and the key it was
+ * made with may be gone.
+ */
+async function recomputedDigest(
+  bytes: Buffer,
+  parsed: ParsedEncoding,
+  kek: EncryptionKey | undefined,
+  digestKey: (() => Promise<Buffer>) | undefined,
+  where: string,
+): Promise<string | undefined> {
+  if (!kek) return sha256Hex(bytes);
+  if (parsed.digestOrigin === undefined) return keyedDigest(bytes, kek);
+  if (parsed.digestOrigin !== 'store') return undefined;
+  if (!digestKey) {
+    throw new XComConfigError(
+      `Cannot read ${where}: its digest is keyed by the store's digest key, and this codec was made without one ` +
+        `(open the store with openXComStore, or pass digestKey to createValueCodec).`,
+    );
+  }
+  return hmacDigest(bytes, await digestKey());
+}
+
+/** Calls `load` once; a failure is not remembered, so the next call tries again. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load().catch((err: unknown) => {
+    loaded = undefined;
+    throw err;
+  }));
 }
 
 function keyFor(parsed: ParsedEncoding, keyring: EncryptionKeyring | undefined, where: string): EncryptionKey {
@@ -126,11 +169,6 @@ function open(stored: Buffer, kek: EncryptionKey, encoding: string, digest: stri
       { cause: error },
     );
   }
-}
-
-/** What both seals of an envelope authenticate: the value's encoding (format, compression, key) and digest. */
-function envelopeAad(encoding: string, digest: string): Buffer {
-  return Buffer.from(`temporal-xcom/v1|${encoding}|${digest.toLowerCase()}`, 'utf8');
 }
 
 function serialize(value: unknown, location?: ValueLocation): { format: ValueFormat; bytes: Buffer } {

@@ -3,9 +3,11 @@ import { openEmbeddedEngine } from '../engines/open-embedded-store';
 import { createPostgresEngine } from '../engines/postgres-engine';
 import type { SqlEngine } from '../engines/sql-engine';
 import { migrate } from '../migrations/migrate';
+import { quoteSchema } from '../migrations/schema-name';
 import { DirectoryObjectStore } from '../objects/directory-object-store';
 import type { ObjectStore } from '../objects/object-store';
 import { S3ObjectStore } from '../objects/s3-object-store';
+import { storedDigestKey } from '../store/stored-digest-key';
 import { XComStore } from '../store/xcom-store';
 import type { StoreConfig } from './store-config';
 
@@ -28,7 +30,7 @@ export async function openXComStore(config: StoreConfig, options: OpenStoreOptio
   return new XComStore({
     engine,
     objectStore: openObjectStore(config),
-    codec: codecFor(config),
+    codec: codecFor(config, engine),
     schema: config.schema,
     inlineThresholdBytes: config.inlineThresholdBytes,
     maxValueBytes: config.maxValueBytes,
@@ -37,9 +39,18 @@ export async function openXComStore(config: StoreConfig, options: OpenStoreOptio
   });
 }
 
-/** The value codec a configuration describes (compression, encryption at rest). */
-export function codecFor(config: StoreConfig): ValueCodec {
-  return createValueCodec({ compression: config.compression, encryption: config.encryption });
+/**
+ * The value codec a configuration describes (compression, encryption at rest). With encryption, digests are keyed by
+ * the store's digest key, read from (or first kept in) `engine`'s schema when a value first needs it.
+ */
+export function codecFor(config: StoreConfig, engine: SqlEngine): ValueCodec {
+  const keyring = config.encryption;
+  const schema = quoteSchema(config.schema);
+  return createValueCodec({
+    compression: config.compression,
+    encryption: keyring,
+    ...(keyring && { digestKey: () => storedDigestKey(engine, schema, keyring) }),
+  });
 }
 
 function openEngine(config: StoreConfig, options: OpenStoreOptions): Promise<SqlEngine> {

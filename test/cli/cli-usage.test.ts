@@ -5,7 +5,7 @@ import path from 'node:path';
 import { STORE_ENV_VARS } from '../../src/config/store-config';
 import { runCli } from './cli-runner';
 
-const COMMANDS = ['migrate', 'status', 'list', 'get', 'runs', 'tasks', 'ledger', 'lineage', 'purge', 'keep-latest', 'clear', 'trim-ledger', 'gc'];
+const COMMANDS = ['migrate', 'status', 'list', 'get', 'runs', 'tasks', 'ledger', 'lineage', 'purge', 'keep-latest', 'clear', 'trim-ledger', 'gc', 'rotate-keys'];
 
 describe('xcom usage (built binary, no store needed)', () => {
   let emptyDir: string;
@@ -41,7 +41,7 @@ describe('xcom usage (built binary, no store needed)', () => {
     ['keep-latest', ['--dag', '--runs', '--yes']],
     ['clear', ['--dag', '--run', '--task', '--map-index', '--yes']],
     ['trim-ledger', ['--older-than', '--audit-older-than', '--yes']],
-    ['lineage', ['--dag', '--run', '--task', '--key', '--limit', '--after', '--no-mask']],
+    ['lineage', ['--dag', '--run', '--task', '--key', '--upstream', '--limit', '--after', '--no-mask']],
     ['runs', ['--dag', '--limit', '--after']],
     ['tasks', ['--dag', '--run', '--after']],
     ['ledger', ['--dag', '--run', '--outcome']],
@@ -49,6 +49,7 @@ describe('xcom usage (built binary, no store needed)', () => {
     ['get', ['--dag', '--run', '--task', '--key', '--full']],
     ['status', ['--exact', '--timeout']],
     ['gc', ['--dry-run', '--grace']],
+    ['rotate-keys', ['--batch-size', '--include-plaintext']],
   ])('xcom %s --help describes its own options and the global ones', async (command, flags) => {
     for (const args of [[command, '--help'], ['help', command]]) {
       const help = await runCli(args, {});

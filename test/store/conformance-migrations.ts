@@ -52,6 +52,7 @@ export function describeMigrationConformance(ctx: () => ConformanceContext): voi
         'audit',
         'collected_objects',
         'dag_runs',
+        'digest_keys',
         'entries',
         'ledger',
         'migrations',

@@ -1,6 +1,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { encryptionKeyring, type EncryptionKeyring } from '../../src/codec/encryption-keys';
+import { createValueCodec } from '../../src/codec/value-codec';
 import { openXComStore } from '../../src/config/open-store';
 import type { StoreConfig } from '../../src/config/store-config';
 import { XComConfigError, XComIntegrityError } from '../../src/errors';
@@ -76,7 +77,7 @@ describe('encryption at rest', () => {
       const small = rows.find((r) => r.task_id === 'small')!;
       expect(holdsMarker(small.inline_value)).toBe(false);
       expect(holdsMarker(object)).toBe(false);
-      expect(rows.map((r) => r.encoding)).toEqual(['json+aes256gcm.k1', 'json+aes256gcm.k1']);
+      expect(rows.map((r) => r.encoding)).toEqual(['json+aes256gcm.k1+digest.store', 'json+aes256gcm.k1+digest.store']);
       // The digest is keyed: not the SHA-256 anyone could compute from a guess of the value.
       const plainDigest = createHash('sha256').update(JSON.stringify(values.small)).digest('hex');
       expect(small.digest).not.toBe(plainDigest);
@@ -91,7 +92,7 @@ describe('encryption at rest', () => {
     await withStore(encryptionKeyring([k1]), async (store) => {
       const { runId, rows } = await writeAndReadRaw(store, config);
       // Rows in task order: 'large' is gzipped before it is sealed; 'small' is under the compression threshold.
-      expect(rows.map((r) => r.encoding)).toEqual(['json+gzip+aes256gcm.k1', 'json+aes256gcm.k1']);
+      expect(rows.map((r) => r.encoding)).toEqual(['json+gzip+aes256gcm.k1+digest.store', 'json+aes256gcm.k1+digest.store']);
       for (const taskId of ['small', 'large'] as const) {
         expect((await store.get({ dagId: DAG, runId, taskId, key: 'return_value' }))?.value).toEqual(values[taskId]);
       }
@@ -109,12 +110,13 @@ describe('encryption at rest', () => {
       };
       const forged = Buffer.from(JSON.stringify({ note: 'forged', n: 2 }));
       const forgedDigest = createHash('sha256').update(forged).digest('hex');
-      // A forged envelope: a ciphertext the attacker made under a key of their own, with a digest to match.
-      const other = await withStore(encryptionKeyring([{ id: 'k1', key: randomBytes(32) }]), async (s, c) => (await writeAndReadRaw(s, c)).rows.find((r) => r.task_id === 'small')!);
+      // A forged envelope: a ciphertext the attacker made under keys of their own (named k1 too), with a digest to match.
+      const attacker = createValueCodec({ compression: 'none', encryption: encryptionKeyring([{ id: 'k1', key: randomBytes(32) }]), digestKey: () => Promise.resolve(randomBytes(32)) });
+      const other = await attacker.encode(values.small);
       const flipped = Buffer.from(original.inline_value as Buffer);
       flipped[flipped.length - 20]! ^= 1;
       const attempts = {
-        otherKey: await forge(other.inline_value!, other.digest, other.encoding),
+        otherKey: await forge(other.bytes, other.digest, other.encoding),
         changedDigest: await forge(original.inline_value, forgedDigest, original.encoding),
         flippedByte: await forge(flipped, original.digest, original.encoding),
         plaintextSwap: await forge(forged, forgedDigest, 'json'),
@@ -128,7 +130,7 @@ describe('encryption at rest', () => {
     });
   });
 
-  test('keys rotate: the newest seals, older keys still open until removed, then the error names the key and setting', async () => {
+  test('keys rotate: the newest seals, older keys still open until removed, then the errors name the key and setting', async () => {
     const base = testStoreConfig(database.url, { compression: 'none', inlineThresholdBytes: 4096 });
     const runId = uniqueRunId();
     const id = (taskId: string) => ({ dagId: DAG, runId, taskId, key: 'return_value' });
@@ -138,9 +140,13 @@ describe('encryption at rest', () => {
       expect((await store.get(id('old')))?.value).toEqual(values.large);
     }, base);
     const encodings = (await sql.query('select task_id, encoding from xcom.entries where run_id = $1 order by task_id', [runId])).rows;
-    expect(encodings).toEqual([{ task_id: 'new', encoding: 'json+aes256gcm.k2' }, { task_id: 'old', encoding: 'json+aes256gcm.k1' }]);
+    expect(encodings).toEqual([{ task_id: 'new', encoding: 'json+aes256gcm.k2+digest.store' }, { task_id: 'old', encoding: 'json+aes256gcm.k1+digest.store' }]);
     await withStore(encryptionKeyring([k2]), async (store) => {
-      expect((await store.get(id('new')))?.value).toEqual(values.small);
+      // Until `xcom rotate-keys` has run (test/store/key-rotation.test.ts), the store's digest key is wrapped by k1:
+      // even values sealed with k2 need it to check their digest.
+      const early = await store.get(id('new')).catch((err: unknown) => err);
+      expect(early).toBeInstanceOf(XComConfigError);
+      expect((early as Error).message).toMatch(/digest key .* is wrapped by encryption key 'k1', which XCOM_ENCRYPTION_KEYS does not hold.*'xcom rotate-keys'/s);
       const refused = await store.get(id('old')).catch((err: unknown) => err);
       expect(refused).toBeInstanceOf(XComConfigError);
       expect((refused as Error).message).toMatch(/encrypted with key 'k1', which XCOM_ENCRYPTION_KEYS does not hold \(it holds 'k2'\)/);

@@ -1,6 +1,7 @@
 // Error messages reach logs and Temporal's history: a value that may be a secret is never written into one.
 import { expandTask, type ExpandContext } from '../../src/workflow/dag/map-expansion';
 import type { TaskSpec } from '../../src/dag/spec';
+import { kwargsItem } from '../../src/worker/resolve-items';
 import type { DagRunState } from '../../src/workflow/dag/dag-run-state';
 
 const SECRET = 'sk-live-9b2c-never-in-an-error';
@@ -34,5 +35,11 @@ describe('expandKwargs() over a list holding a string', () => {
     expect(expansion.argsFor(0)).toEqual([{ ok: 1 }]);
     const message = messageOf(() => expansion.argsFor(1));
     expect(message).toBe(`task 'use_token': expandKwargs() needs a list of objects, but this instance's item is a string of ${SECRET.length} characters`);
+  });
+
+  test('the worker names a stored item the same way', () => {
+    const message = messageOf(() => kwargsItem(SECRET));
+    expect(message).toBe(`expandKwargs() needs a list of objects, but this instance's item is a string of ${SECRET.length} characters`);
+    expect(messageOf(() => kwargsItem(42))).toContain('item is number 42');
   });
 });

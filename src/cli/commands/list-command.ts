@@ -45,7 +45,7 @@ export function registerList(program: Command, io: CliIo): void {
         after: options.after,
       });
       // Previews only decode inline values (no object is fetched); encrypted ones need the configured keys.
-      const codec = codecFor(config);
+      const codec = codecFor(config, store.engine);
       const mask = options.mask ? maskFromEnv(io.env) : noMask;
       const items = await Promise.all(
         page.rows.map(async (row) => {
