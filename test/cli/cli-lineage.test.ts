@@ -104,6 +104,36 @@ describe('xcom lineage and audited CLI deletes (built binary)', () => {
     expect(bad.stderr).toContain("is not a cursor that 'xcom lineage' printed");
   });
 
+  test('--upstream: what a run\'s (or a task\'s) attempts read, from any run; its cursors are its own', async () => {
+    const run = await runCli(['lineage', '--dag', dag, '--run', runId, '--upstream', '--task', 'transform'], env);
+    expect(run).toMatchObject({ status: 0 });
+    const lines = run.stdout.trim().split('\n').map((line) => line.trim().split(/\s+/));
+    expect(lines[0]).toEqual(['task_id', 'map_index', 'attempt', 'outcome', 'read', 'key', 'sha256', 'read_at']);
+    expect(lines.slice(2).map((cells) => cells.slice(0, 7))).toEqual([
+      ['transform', '-1', '1', 'failed', 'extract', 'return_value', digests.return_value!.slice(0, 12)],
+      ['transform', '-1', '2', 'committed', 'extract', 'return_value', digests.return_value!.slice(0, 12)],
+      ['transform', '-1', '2', 'committed', 'extract', 'api_token', '***'],
+    ]);
+    // Another run's reader: the entry it read is named with its DAG and run.
+    const other = JSON.parse((await runCli(['lineage', '--dag', dag, '--run', 'run_2', '--upstream', '--json'], env)).stdout) as Item[];
+    expect(other).toEqual([expect.objectContaining({ dagId: dag, runId, taskId: 'extract', key: 'return_value', digest: digests.return_value })]);
+    expect((other[0]!.reader as Item)).toMatchObject({ dagId: dag, runId: 'run_2', taskId: 'report', attempt: 1, outcome: 'committed' });
+    const otherTable = await runCli(['lineage', '--dag', dag, '--run', 'run_2', '--upstream'], env);
+    expect(otherTable.stdout).toContain(`${dag}/${runId}/extract`);
+
+    const first = await runCli(['lineage', '--dag', dag, '--run', runId, '--upstream', '--json', '--limit', '2'], env);
+    const cursor = /next page: --after (\S+)/.exec(first.stderr)![1]!;
+    const second = await runCli(['lineage', '--dag', dag, '--run', runId, '--upstream', '--json', '--limit', '2', '--after', cursor], env);
+    expect(/next page/.test(second.stderr)).toBe(false);
+    const readers = [...(JSON.parse(first.stdout) as Item[]), ...(JSON.parse(second.stdout) as Item[])].map((r) => (r.reader as Item).taskId);
+    expect(readers).toEqual(['load', 'transform', 'transform', 'transform']);
+    const mixed = await runCli(['lineage', '--dag', dag, '--run', runId, '--after', cursor], env);
+    expect(mixed.status).toBe(2);
+    expect(mixed.stderr).toContain("a cursor of 'xcom lineage --upstream': pass --upstream");
+    const keyed = await runCli(['lineage', '--dag', dag, '--run', runId, '--upstream', '--key', 'x'], env);
+    expect(keyed.status).toBe(2);
+  });
+
   test('a delete through the CLI is recorded with the user and the command', async () => {
     const cleared = await runCli(['clear', '--dag', dag, '--run', 'run_2', '--yes', '--json'], env);
     expect(cleared.status).toBe(0);
