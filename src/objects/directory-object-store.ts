@@ -3,7 +3,7 @@ import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { XComIdentityError, XComObjectNotFoundError } from '../errors';
+import { XComError, XComIdentityError, XComObjectNotFoundError } from '../errors';
 import { assertRange } from './byte-range';
 import { assertObjectKey, assertObjectPrefix } from './object-key-rules';
 import type { ObjectInfo, ObjectStore } from './object-store';
@@ -28,6 +28,15 @@ export class DirectoryObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Buffer): Promise<void> {
+    return this.write('put', key, body);
+  }
+
+  /** As `put`, written to the temp file as the bytes arrive. */
+  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<void> {
+    return this.write('putStream', key, body);
+  }
+
+  private async write(operation: string, key: string, body: Buffer | AsyncIterable<Uint8Array>): Promise<void> {
     const target = this.pathFor(key);
     const dir = path.dirname(target);
     const temp = path.join(dir, TEMP_PREFIX + randomBytes(8).toString('hex'));
@@ -38,7 +47,9 @@ export class DirectoryObjectStore implements ObjectStore {
       await syncDirectory(dir);
     } catch (err) {
       await fs.rm(temp, { force: true }).catch(() => undefined);
-      throw this.failure('put', key, err);
+      // The source's own error (a cap, an integrity failure) is the one to report.
+      if (err instanceof XComError) throw err;
+      throw this.failure(operation, key, err);
     }
   }
 
@@ -51,6 +62,20 @@ export class DirectoryObjectStore implements ObjectStore {
       }
       throw this.failure('get', key, err);
     }
+  }
+
+  /** The file as a stream of its bytes; a missing file rejects before any byte. */
+  async getStream(key: string): Promise<AsyncIterable<Uint8Array>> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(this.pathFor(key), 'r');
+    } catch (err) {
+      if (isMissing(err)) {
+        throw new XComObjectNotFoundError(key, `${STORE} has no object ${key} in ${this.directory}`, { cause: err });
+      }
+      throw this.failure('getStream', key, err);
+    }
+    return handle.createReadStream(); // closes the handle when it ends or is destroyed
   }
 
   /** Reads only the requested bytes from the file (a positioned read), never the whole object. */
@@ -190,7 +215,7 @@ interface WalkedFile {
 }
 
 /** Writes and fsyncs `temp`; retries when a concurrent delete pruned the freshly made directory. */
-async function writeDurably(dir: string, temp: string, body: Buffer): Promise<void> {
+async function writeDurably(dir: string, temp: string, body: Buffer | AsyncIterable<Uint8Array>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     await fs.mkdir(dir, { recursive: true });
     let handle: fs.FileHandle;
@@ -201,12 +226,21 @@ async function writeDurably(dir: string, temp: string, body: Buffer): Promise<vo
       throw err;
     }
     try {
-      await handle.writeFile(body);
+      if (Buffer.isBuffer(body)) await handle.writeFile(body);
+      else for await (const chunk of body) await writeAll(handle, chunk);
       await handle.sync();
     } finally {
       await handle.close();
     }
     return;
+  }
+}
+
+/** A write may take fewer bytes than given: write the rest. */
+async function writeAll(handle: fs.FileHandle, chunk: Uint8Array): Promise<void> {
+  for (let offset = 0; offset < chunk.byteLength; ) {
+    const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset);
+    offset += bytesWritten;
   }
 }
 

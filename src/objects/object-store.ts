@@ -7,8 +7,19 @@ export interface ObjectStore {
   readonly description: string;
   /** Writes `body` under `key`. Large bodies are streamed in parts; the buffer is never copied whole. */
   put(key: string, body: Buffer): Promise<void>;
+  /**
+   * Writes the bytes `body` yields under `key` as they arrive (multipart for S3, a temp file renamed for a directory),
+   * never holding the whole object. If `body` throws, the partial upload is removed and the error rethrown. Optional:
+   * without it, a streamed value is gathered and written with `put`.
+   */
+  putStream?(key: string, body: AsyncIterable<Uint8Array>): Promise<void>;
   /** Reads the whole object. Throws `ObjectNotFoundError` when the key does not exist. */
   get(key: string): Promise<Buffer>;
+  /**
+   * The object as a stream of its bytes, for reading it with flat memory. Throws `ObjectNotFoundError` (from the
+   * promise, before any byte) when the key does not exist. Optional: callers fall back to `get`.
+   */
+  getStream?(key: string): Promise<AsyncIterable<Uint8Array>>;
   /**
    * Reads at most `length` bytes starting at byte `start` (fewer at the end of the object, none past it), so a
    * preview never loads a whole object. Throws `ObjectNotFoundError` when the key does not exist. Optional: callers

@@ -9,8 +9,9 @@ import {
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { Readable } from 'node:stream';
 import { describeS3Error, errorShape, explainS3Failure } from './s3-failure';
-import { XComConfigError, XComObjectNotFoundError } from '../errors';
+import { XComConfigError, XComError, XComObjectNotFoundError } from '../errors';
 import { assertRange } from './byte-range';
 import { assertObjectKey, assertObjectPrefix } from './object-key-rules';
 import type { ObjectInfo, ObjectStore } from './object-store';
@@ -100,6 +101,41 @@ export class S3ObjectStore implements ObjectStore {
       await upload.done();
     } catch (err) {
       throw this.failure('put', Key, err);
+    }
+  }
+
+  /** A multipart upload fed as bytes arrive: at most `queueSize` parts in memory; aborted (no parts left) on failure. */
+  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<void> {
+    const Key = this.fullKey(key);
+    try {
+      const upload = new Upload({
+        client: this.client,
+        params: { Bucket: this.bucket, Key, Body: Readable.from(body, { objectMode: false }) },
+        partSize: this.partSizeBytes,
+        queueSize: this.queueSize,
+        leavePartsOnError: false,
+      });
+      await upload.done();
+    } catch (err) {
+      // The source's own error (a cap, an integrity failure) is the one to report, not the upload's.
+      if (err instanceof XComError) throw err;
+      throw this.failure('putStream', Key, err);
+    }
+  }
+
+  /** GetObject's body as it arrives (the SDK's Node stream); a missing object rejects before any byte. */
+  async getStream(key: string): Promise<AsyncIterable<Uint8Array>> {
+    const Key = this.fullKey(key);
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }));
+      const body = response.Body as Partial<AsyncIterable<Uint8Array>> | undefined;
+      if (body?.[Symbol.asyncIterator] === undefined) throw new Error('the response has no streamable body');
+      return body as AsyncIterable<Uint8Array>;
+    } catch (err) {
+      if (isNotFound(err)) {
+        throw new XComObjectNotFoundError(key, `${STORE} has no object [bucket=${this.bucket}, key=${Key}]`, { cause: err });
+      }
+      throw this.failure('getStream', Key, err);
     }
   }
 

@@ -17,7 +17,7 @@ import * as fs from 'node:fs/promises';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { XComConfigError, XComIdentityError, XComObjectNotFoundError, XComStoreUnavailableError } from '../../src/errors';
+import { XComConfigError, XComIdentityError, XComObjectNotFoundError, XComStoreUnavailableError, XComTooLargeError } from '../../src/errors';
 import {
   DirectoryObjectStore,
   S3ObjectStore,
@@ -123,6 +123,10 @@ async function listKeys(store: ObjectStore, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   for await (const object of store.list(prefix)) keys.push(object.key);
   return keys.sort();
+}
+
+async function* chunksOf(chunks: readonly Buffer[]): AsyncGenerator<Buffer> {
+  yield* chunks;
 }
 
 async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -272,6 +276,47 @@ describe.each(['directory', 's3'] as const)('%s object store', (kind) => {
       client.destroy();
       expect(head.ETag).toMatch(/-5"$/);
     }
+  });
+
+  it('streams a body in and out as it arrives (multipart for S3)', async () => {
+    const chunks = Array.from({ length: 24 }, () => randomBytes(MIB));
+    const whole = Buffer.concat(chunks);
+    const key = objectKeyFor(entry, 'ab'.repeat(32), 'bytes');
+    await store.putStream!(key, chunksOf(chunks));
+    const read: Buffer[] = [];
+    for await (const chunk of await store.getStream!(key)) read.push(Buffer.from(chunk));
+    expect(sha256(Buffer.concat(read))).toBe(sha256(whole));
+    expect(read.length).toBeGreaterThan(1); // it came in pieces, not as one buffer
+    if (store instanceof S3ObjectStore) {
+      const client = rawClient();
+      const head = await client.send(new HeadObjectCommand({ Bucket: store.bucket, Key: `${store.prefix}/${key}` }));
+      client.destroy();
+      expect(head.ETag).toMatch(/-3"$/); // 24 MiB in 8 MiB parts
+    }
+  });
+
+  it('removes a partial stream when its source fails, and rethrows the source\'s error', async () => {
+    const key = objectKeyFor(entry, 'cd'.repeat(32), 'bytes');
+    const refused = new XComTooLargeError('over the cap', 13 * MIB, 12 * MIB);
+    async function* overTheCap(): AsyncGenerator<Buffer> {
+      for (let i = 0; i < 12; i++) yield randomBytes(MIB);
+      throw refused;
+    }
+    await expect(store.putStream!(key, overTheCap())).rejects.toBe(refused);
+    expect(await store.exists(key)).toBe(false);
+    expect(await harness.rawKeys()).toEqual([]);
+    if (store instanceof S3ObjectStore) {
+      const client = rawClient();
+      const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: store.bucket }));
+      client.destroy();
+      const fullKey = `${store.prefix}/${key}`;
+      expect((uploads.Uploads ?? []).filter((u) => u.Key === fullKey)).toEqual([]);
+    }
+  });
+
+  it('reports a missing key from getStream before any byte', async () => {
+    const failure = await store.getStream!(objectKeyFor(entry, 'ef'.repeat(32), 'bytes')).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(XComObjectNotFoundError);
   });
 });
 
