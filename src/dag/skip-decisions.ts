@@ -65,10 +65,21 @@ function chosenIds(task: TaskSpec, result: unknown): string[] {
   const bad = ids.filter((id) => typeof id !== 'string');
   if (bad.length > 0 || (typeof result !== 'string' && !Array.isArray(result))) {
     throw new BranchChoiceError(
-      `branch task '${task.taskId}' must return a task id, a list of task ids, or null; it returned ${JSON.stringify(result)}`,
+      `branch task '${task.taskId}' must return a task id, a list of task ids, or null; it returned ${describeChoice(result)}`,
     );
   }
   return [...new Set(ids as string[])];
+}
+
+/**
+ * A result that is not a choice, by its shape: never an object's contents, nor a list's other than its strings (the
+ * task ids it meant), as the result may hold secrets and this message reaches Temporal's history and logs.
+ */
+function describeChoice(result: unknown): string {
+  const shape = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : v === null ? 'null' : typeof v === 'object' ? (Array.isArray(v) ? 'a list' : 'an object') : typeof v);
+  if (Array.isArray(result)) return `[${result.map(shape).join(', ')}]`;
+  if (typeof result === 'number' || typeof result === 'boolean') return String(result);
+  return shape(result);
 }
 
 /** Tasks that read from or were set after `taskId`, in the order the DAG declares them. */

@@ -44,7 +44,10 @@ describe('branchDecision', () => {
       new BranchChoiceError("branch task 'branch' returned task ids that are not in DAG 'decisions': 'nope'"),
     );
     expect(() => branchDecision(dag.spec, task('branch'), 3)).toThrow(/must return a task id, a list of task ids, or null; it returned 3/);
-    expect(() => branchDecision(dag.spec, task('branch'), ['a', 1])).toThrow(/it returned \["a",1\]/);
+    expect(() => branchDecision(dag.spec, task('branch'), ['a', 1])).toThrow(/it returned \["a", number\]$/);
+    // An object's contents never reach the message (history and logs): the result may hold secrets.
+    expect(() => branchDecision(dag.spec, task('branch'), { api_token: 'sk-live-1' })).toThrow(/it returned an object$/);
+    expect(() => branchDecision(dag.spec, task('branch'), ['a', { password: 'hunter2' }])).toThrow(/it returned \["a", an object\]$/);
   });
 });
 
