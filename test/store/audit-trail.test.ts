@@ -1,4 +1,4 @@
-// The audit trail on a real Postgres: reads travel with an attempt's commit (and a failed attempt's discard), every
+// The audit trail on a real Postgres (and on PGlite, the embedded default): reads travel with an attempt's commit (and a failed attempt's discard), every
 // way of deleting entries records who did it, trimLedger bounds the table, and lineage pages through it.
 import type { AuditedRead } from '../../src/audit/audited-read';
 import { lineagePage } from '../../src/cli/queries/lineage-page';
@@ -6,23 +6,26 @@ import type { SqlEngine } from '../../src/engines/sql-engine';
 import { quoteSchema } from '../../src/migrations/schema-name';
 import type { AttemptCommit } from '../../src/store/types';
 import { XComStore } from '../../src/store/xcom-store';
-import { openEngine, openObjectStore, uniqueRunId } from '../helpers/store-fixtures';
+import { openEngine, openObjectStore, uniqueRunId, type EngineKind } from '../helpers/store-fixtures';
 
 const DAG = 'audit_store';
 let engine: SqlEngine;
 let store: XComStore;
-let released: (() => Promise<void>)[] = [];
 
-beforeAll(async () => {
-  const opened = await openEngine('postgres');
-  const objects = await openObjectStore('directory');
-  released = [objects.release, opened.release];
-  engine = opened.value;
-  store = new XComStore({ engine, objectStore: objects.value });
-});
-afterAll(async () => {
-  for (const release of released) await release();
-});
+/** The store on `kind` (a clone of the migrated template, or a fresh PGlite) for the tests of one describe. */
+function openStoreOn(kind: EngineKind): void {
+  let released: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    const opened = await openEngine(kind);
+    const objects = await openObjectStore('directory');
+    released = [objects.release, opened.release];
+    engine = opened.value;
+    store = new XComStore({ engine, objectStore: objects.value });
+  });
+  afterAll(async () => {
+    for (const release of released) await release();
+  });
+}
 
 const schema = () => quoteSchema(store.schema);
 
@@ -62,7 +65,9 @@ async function readOf(runId: string, taskId: string, key = 'return_value'): Prom
   return { dagId, runId, taskId, mapIndex, key, digest, readAt: new Date('2026-01-02T03:04:05.000Z') };
 }
 
-describe('audit trail (real Postgres)', () => {
+describe.each([['postgres'], ['pglite']] as const)('audit trail on %s', (kind) => {
+  openStoreOn(kind);
+
   test("an attempt's reads are recorded by its commit, once per version; a fenced attempt's too", async () => {
     const runId = uniqueRunId();
     await store.commitAttempt(attemptOf(runId, 'up', 1, { return_value: 'v1', note: 'n' }));
