@@ -67,6 +67,10 @@ describe('audit trail and consumption lineage (real Temporal, Postgres, MinIO)',
     const failed = lineage.filter((line) => line.endsWith(' failed'));
     expect(failed.length).toBeGreaterThanOrEqual(1);
     for (const line of failed) expect(line).toMatch(new RegExp(`^${await version('report')} <- flaky_reader#\\d+ failed$`));
+    // One row per failed attempt (a retry is recorded once, as its own attempt), each before the committed one.
+    const failedAttempts = failed.map((line) => Number(/#(\d+) failed$/.exec(line)![1]));
+    expect(new Set(failedAttempts).size).toBe(failedAttempts.length);
+    for (const attempt of failedAttempts) expect(attempt).toBeLessThan(flaky);
     expect(lineage.filter((line) => !line.endsWith(' failed')).sort()).toEqual(expected.sort());
   });
 
