@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ScheduleHandle } from '@temporalio/client';
 import { createCleanupSchedule } from '../../src/client/cleanup-schedule';
+import { quoteSchema } from '../../src/migrations/schema-name';
 import { defineDag } from '../../src/dag/define-dag';
 import type { CleanupReport } from '../../src/common/cleanup-plan';
 import type { XComStore } from '../../src/store/xcom-store';
@@ -104,6 +105,13 @@ describe('retention on real Temporal', () => {
     // The worker's stop closed the plugin's store; this opens it again.
     store = (await ctx.store()) as XComStore;
     expect((await store.listRuns({ dagId })).runs.map((r) => r.runId)).toEqual(['new']);
+    // The audit trail names the cleanup schedule as who deleted the old run.
+    expect(
+      await store.engine.query(
+        `select actor_kind, actor, run_id, entries from ${quoteSchema(store.schema)}.audit where action = 'delete' and dag_id = $1`,
+        [dagId],
+      ),
+    ).toEqual([{ actor_kind: 'retention', actor: 'xcomCleanup', run_id: 'old', entries: 1 }]);
     // The sweep ran with the store's grace (6 h): the old object stays until it is old enough; then nothing is left.
     const swept = await store.sweepObjects({ graceMs: 0 });
     expect(swept.sample).toContain(oldObject);
