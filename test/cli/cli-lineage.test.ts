@@ -5,7 +5,6 @@ import type { AuditedRead } from '../../src/audit/audited-read';
 import { openXComStore } from '../../src/config/open-store';
 import { storeConfigFromEnv } from '../../src/config/store-config';
 import { createPostgresEngine } from '../../src/engines/postgres-engine';
-import type { XComStore } from '../../src/store/xcom-store';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
 import { runCli } from './cli-runner';
 
@@ -25,7 +24,7 @@ describe('xcom lineage and audited CLI deletes (built binary)', () => {
     db = await createTestDatabase();
     dataDir = await mkdtemp(path.join(tmpdir(), 'xcom-cli-lineage-'));
     env = { DATABASE_URL: db.url, XCOM_DATA_DIR: dataDir };
-    const store = (await openXComStore(storeConfigFromEnv(env), { migrate: false })) as XComStore;
+    const store = await openXComStore(storeConfigFromEnv(env), { migrate: false });
     try {
       const commit = (taskId: string, attempt: number, values: [string, unknown][], reads: AuditedRead[] = [], run = runId) =>
         store.commitAttempt({ dagId: dag, runId: run, taskId, mapIndex: -1, attempt, fence: attempt, values: new Map(values), reads });
