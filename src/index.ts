@@ -23,6 +23,8 @@ export type { PullOptions, LazyXComSequence } from './pull';
 
 export { XComStore, type XComStoreOptions } from './store/xcom-store';
 export type { XComBackend } from './store/backend';
+export type { ByteSource } from './store/stream/byte-source';
+export type { PullStreamOptions } from './worker/task-attempt';
 export type * from './store/types';
 export type * from './store/retention/types';
 export type { Retention } from './store/retention/retention-class';

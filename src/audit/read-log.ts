@@ -1,5 +1,5 @@
 import type { XComBackend } from '../store/backend';
-import type { ResolvedIdentity } from '../store/identity';
+import type { ResolvedIdentity, XComIdentity } from '../store/identity';
 import type { XComRecord } from '../store/types';
 import type { AuditedRead } from './audited-read';
 
@@ -32,7 +32,7 @@ interface RecordingBackend extends XComBackend {
 }
 
 /**
- * A view of `inner` whose reads of values (`get`, `getMany`, `mapped`) are noted in `log`: every read path of a task
+ * A view of `inner` whose reads of values (`get`, `getStream`, `getMany`, `mapped`) are noted in `log`: every read path of a task
  * (pulls, mapped sequences, refs and lookups in its arguments) goes through it, so none can be missed. Metadata-only
  * reads (`getMany` without values, `count`) read no value and are not noted.
  */
@@ -49,6 +49,13 @@ export function recordingReads(inner: XComBackend, log: ReadLog): XComBackend {
       if (record) log.note(record);
       return record;
     },
+    ...(inner.getStream && {
+      async getStream(identity: XComIdentity) {
+        const record = await inner.getStream!(identity);
+        if (record) log.note(record);
+        return record;
+      },
+    }),
     getMany: async (filter, options) =>
       options?.values === false ? inner.getMany(filter, options) : noteAll(await inner.getMany(filter, options)),
     mapped: async (scope, range) => noteAll(await inner.mapped(scope, range)),

@@ -18,7 +18,8 @@ import type {
   TrimLedgerOptions,
 } from '../store/retention/types';
 import { RETURN_VALUE_KEY, type XComIdentity } from '../store/identity';
-import type { ClearScope, LedgerRecord, XComEntryMeta, XComFilter } from '../store/types';
+import type { ClearScope, LedgerRecord, XComEntryMeta, XComFilter, XComStreamRecord } from '../store/types';
+import { streamEntry } from '../store/stream/stream-entry';
 import { loadRef } from '../worker/resolve-refs';
 import { waitForXComOutside, type ClientWaitOptions, type ClientWaitResult } from './client-wait';
 
@@ -52,6 +53,14 @@ export class XComClient {
   /** One value, or undefined when there is none. */
   async get<T = unknown>(address: EntryAddress): Promise<T | undefined> {
     return (await this.store.get({ ...address, key: address.key ?? RETURN_VALUE_KEY }))?.value as T | undefined;
+  }
+
+  /**
+   * One value as a stream of bytes, with its metadata (size, digest), or undefined when there is none. Large raw
+   * bytes stream from the object store with flat memory and are verified at the end of the stream.
+   */
+  getStream(address: EntryAddress): Promise<XComStreamRecord | undefined> {
+    return streamEntry(this.store, { ...address, key: address.key ?? RETURN_VALUE_KEY });
   }
 
   /** Airflow 3's pull rules, for a given DAG run (`taskIds` is required: the caller is not a task). */

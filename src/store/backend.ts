@@ -12,6 +12,7 @@ import type {
   SetResult,
   XComFilter,
   XComRecord,
+  XComStreamRecord,
   XComWrite,
 } from './types';
 
@@ -33,6 +34,11 @@ export interface XComBackend {
   commitAttempt(commit: AttemptCommit): Promise<AttemptCommitResult>;
   /** One entry with its value, or undefined. */
   get(identity: XComIdentity): Promise<XComRecord | undefined>;
+  /**
+   * One entry with its value as a stream of bytes (flat memory for large raw bytes), or undefined. Optional: readers
+   * fall back to `get` and stream the value they got.
+   */
+  getStream?(identity: XComIdentity): Promise<XComStreamRecord | undefined>;
   /** Entries matching Airflow's `get_many` filters, newest logical date first. */
   getMany(filter: XComFilter, options?: GetManyOptions): Promise<XComRecord[]>;
   count(filter: XComFilter): Promise<number>;

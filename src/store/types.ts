@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { AuditedRead } from '../audit/audited-read';
 import type { ResolvedIdentity, XComIdentity } from './identity';
 import type { Retention } from './retention/retention-class';
@@ -86,6 +87,11 @@ export interface XComEntryMeta extends ResolvedIdentity {
 
 export interface XComRecord<T = unknown> extends XComEntryMeta {
   readonly value: T;
+}
+
+/** An entry with its value as a stream of bytes (`getStream`): read it once, to its end, to have it verified. */
+export interface XComStreamRecord extends XComEntryMeta {
+  readonly stream: Readable;
 }
 
 /** Map indexes as one index, a list, or a half-open range `[start, stop)` like Python's `range`. */

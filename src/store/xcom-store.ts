@@ -26,7 +26,7 @@ import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from './limit
 import { GroupCommitter } from './group-commit';
 import { mapLimited } from './map-limited';
 import { DEFAULT_OBJECT_GRACE_MS, ObjectSweeper, type SweepOptions, type SweepResult } from './object-sweeper';
-import { prepareEntry, type PlacedEntry } from './prepare-entry';
+import type { PlacedEntry } from './prepare-entry';
 import { compressInline, type CompressInlineOptions, type CompressInlineResult } from './retention/compress-inline';
 import { listRuns } from './retention/list-runs';
 import type { RetentionBackend } from './retention/retention-backend';
@@ -43,6 +43,9 @@ import type {
   TrimLedgerOptions,
 } from './retention/types';
 import { scopeSql } from './scope-sql';
+import { placeValue, type StreamTarget } from './stream/place-stream';
+import { openEntryStream } from './stream/read-stream';
+import { storesRawBytes } from './stream/stores-raw-bytes';
 import { touchObjects } from './touch-objects';
 import { assertAttempt, assertFence, assertLogicalDate, assertNoDuplicates } from './write-checks';
 import { nonNegativeInteger, positiveInteger } from './read-checks';
@@ -61,6 +64,7 @@ import type {
   SetResult,
   XComFilter,
   XComRecord,
+  XComStreamRecord,
   XComWrite,
 } from './types';
 
@@ -113,6 +117,8 @@ export class XComStore implements XComBackend, RetentionBackend {
   readonly #actor: AuditActor;
   /** Concurrent attempt commits of this process share statements (group commit). */
   readonly #committer: GroupCommitter;
+  /** Where byte streams go as they arrive (src/store/stream). */
+  readonly #streams: StreamTarget;
   #closed = false;
 
   constructor(options: XComStoreOptions) {
@@ -138,6 +144,12 @@ export class XComStore implements XComBackend, RetentionBackend {
       return outcome!;
     });
     assertRetention('XComStore defaultRetention', this.#defaultRetention);
+    let rawBytes: Promise<boolean> | undefined;
+    this.#streams = {
+      objectStore: this.objectStore,
+      rawBytes: () => (rawBytes ??= storesRawBytes(this.#codec)),
+      announce: (objectKey, storedBytes) => touchObjects(this.engine, this.#quoted, [{ objectKey, storedBytes }]),
+    };
   }
 
   async set(write: XComWrite): Promise<SetResult> {
@@ -166,7 +178,7 @@ export class XComStore implements XComBackend, RetentionBackend {
     });
     assertNoDuplicates(checked.map((c) => c.identity));
     const placed = await Promise.all(
-      checked.map((c) => prepareEntry(c.identity, c.write.value, this.#codec, this, c.keepUntil)),
+      checked.map((c) => placeValue(c.identity, c.write.value, this.#codec, this, this.#streams, c.keepUntil)),
     );
     const keyed: KeyedEntry[] = checked.map(({ write, fence }, i) => ({ ...write, fence, entry: placed[i]!.entry }));
     const rows = await this.#withObjects(placed, () =>
@@ -197,7 +209,7 @@ export class XComStore implements XComBackend, RetentionBackend {
     });
     const placed = await Promise.all(
       identities.map((identity, i) =>
-        prepareEntry(identity, commit.values.get(identity.key), this.#codec, this, keepUntil[i]),
+        placeValue(identity, commit.values.get(identity.key), this.#codec, this, this.#streams, keepUntil[i]),
       ),
     );
     const group = attemptGroup(
@@ -242,14 +254,27 @@ export class XComStore implements XComBackend, RetentionBackend {
   }
 
   async #get(id: ResolvedIdentity): Promise<XComRecord | undefined> {
+    const row = await this.#row(id);
+    return row ? this.#withValue(row) : undefined;
+  }
+
+  /**
+   * An entry's value as a stream of bytes, undefined when there is none. Raw bytes in the object store (a streamed
+   * value, a large Buffer) stream with flat memory, verified by digest at the end; other values are read whole.
+   */
+  async getStream(identity: XComIdentity): Promise<XComStreamRecord | undefined> {
+    const id = resolveIdentity(identity);
+    const row = await this.#row(id);
+    if (!row) return undefined;
+    const meta = entryMetaFromRow(row);
+    return { ...meta, stream: await openEntryStream(meta, this.engine, this.objectStore, async () => (await this.#withValue(row)).value) };
+  }
+
+  async #row(id: ResolvedIdentity): Promise<EntryRow | undefined> {
     const sql = `select ${this.#entryColumns}, e.inline_value from ${this.#quoted}.entries e
         where e.dag_id = $1 and e.run_id = $2 and e.task_id = $3 and e.map_index = $4 and e.key = $5`;
-    const rows = await this.engine.query<EntryRow>(
-      sql,
-      [id.dagId, id.runId, id.taskId, id.mapIndex, id.key],
-      preparedByText(sql),
-    );
-    return rows[0] ? this.#withValue(rows[0]) : undefined;
+    const rows = await this.engine.query<EntryRow>(sql, [id.dagId, id.runId, id.taskId, id.mapIndex, id.key], preparedByText(sql));
+    return rows[0];
   }
 
   async getMany(filter: XComFilter, options: GetManyOptions = {}): Promise<XComRecord[]> {

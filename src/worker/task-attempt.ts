@@ -15,6 +15,9 @@ import {
 import type { XComBackend } from '../store/backend';
 import { assertId, MAX_KEY_LENGTH, RETURN_VALUE_KEY } from '../store/identity';
 import { assertRetention, type Retention } from '../store/retention/retention-class';
+import { isByteSource } from '../store/stream/byte-source';
+import { streamEntry } from '../store/stream/stream-entry';
+import type { XComStreamRecord } from '../store/types';
 import { resultEntries } from './result-entries';
 import { warnShapeChange } from './shape-warnings';
 import type { TaskInstance } from './task-instance';
@@ -23,6 +26,15 @@ import type { TaskInstance } from './task-instance';
 export interface PushOptions {
   /** How long this XCom lives: 'run', 'forever' or a duration such as '7 days'. @default the task's */
   readonly retention?: Retention;
+}
+
+/** Which entry `xcom.pullStream` reads; each part defaults to the pulling task's own (map index -1, `return_value`). */
+export interface PullStreamOptions {
+  readonly dagId?: string;
+  readonly runId?: string;
+  readonly taskId?: string;
+  readonly mapIndex?: number;
+  readonly key?: string;
 }
 
 /**
@@ -71,6 +83,19 @@ export class TaskAttempt {
     return pullXCom(this.reader, this.caller, options, this.#overlay);
   }
 
+  /** One entry's value as a stream of bytes: this task's `return_value` in this run unless the options say otherwise. */
+  pullStream(options: PullStreamOptions = {}): Promise<XComStreamRecord | undefined> {
+    const target = {
+      dagId: options.dagId ?? this.task.dagId,
+      runId: options.runId ?? this.task.runId,
+      taskId: options.taskId ?? this.task.taskId,
+      mapIndex: options.mapIndex ?? -1,
+      key: options.key ?? RETURN_VALUE_KEY,
+    };
+    this.access.assertRead(target.dagId, 'xcom.pullStream');
+    return streamEntry(this.reader, target);
+  }
+
   pullMapped<T = unknown>(options: Parameters<typeof pullMapped>[2]): LazyXComSequence<T> {
     this.access.assertRead(options.dagId ?? this.task.dagId, 'xcom.pullMapped');
     return pullMapped<T>(this.reader, this.caller, options);
@@ -81,8 +106,10 @@ export class TaskAttempt {
    * an `XComRef` when its serialized size reaches the history threshold.
    */
   async complete(result: unknown): Promise<unknown> {
-    // Recorded as Temporal would send it: a class instance as its fields, functions dropped (with a warning).
-    const shaped = toTemporalJsonShape(result, (change) => warnShapeChange(this.task, change));
+    // Recorded as Temporal would send it: a class instance as its fields, functions dropped (with a warning). A byte
+    // stream is stored as its bytes, streamed to the object store; it can only ever reach the workflow as a ref.
+    const streamed = isByteSource(result);
+    const shaped = streamed ? result : toTemporalJsonShape(result, (change) => warnShapeChange(this.task, change));
     const fromResult = resultEntries(this.task, shaped);
     const values = new Map(this.#pushes);
     for (const [key, value] of fromResult) values.set(key, value);
@@ -105,10 +132,10 @@ export class TaskAttempt {
       reads: this.reads.list(),
     });
     // A DAG task's workflow keeps only refs: a result that was not recorded reaches it as null, as in Airflow.
-    const unrecorded = this.task.returnRef ? null : result;
+    const unrecorded = this.task.returnRef || streamed ? null : result;
     const returned = fromResult.length > 0 ? outcome.entries.find((r) => r.identity.key === RETURN_VALUE_KEY) : undefined;
     if (!returned) return unrecorded;
-    if (this.task.returnRef || returned.sizeBytes >= this.historyThresholdBytes) {
+    if (this.task.returnRef || streamed || returned.sizeBytes >= this.historyThresholdBytes) {
       return this.access.sign(entryRef({ ...returned.identity, sizeBytes: returned.sizeBytes, digest: returned.digest }, result));
     }
     return result;

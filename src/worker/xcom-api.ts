@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { XComRef } from '../common/xcom-ref';
 import type { LazyXComSequence, PullOptions } from '../pull';
 import type { TypedPull } from '../pull/typed-pull';
@@ -14,7 +15,7 @@ import type {
   TrimLedgerOptions,
 } from '../store/retention/types';
 import { heartbeating, retentionOf } from './retention-in-activity';
-import type { PushOptions } from './task-attempt';
+import type { PullStreamOptions, PushOptions } from './task-attempt';
 import type { TaskInstance } from './task-instance';
 import { refTo, triggerDagRun, type RefOptions, type TriggerDagRunOptions, type TriggeredDagRun } from './trigger-dag-run';
 
@@ -32,6 +33,14 @@ export const xcom = {
   },
   /** Airflow 3's `xcom_pull`: `taskIds` omitted means this task; a missing value gives `default` (or null). */
   pull: ((options: PullOptions = {}) => currentAttempt('pull').pull(options)) as TypedPull<PullOptions>,
+  /**
+   * One XCom's value as a stream of bytes (`taskId`, `key`, `mapIndex`, `dagId`, `runId` default to this task's own,
+   * map index -1 and `return_value`), or null when there is none. Large raw bytes stream from the object store with
+   * flat memory and are verified at the end: a changed object fails the stream instead of ending it.
+   */
+  async pullStream(options: PullStreamOptions = {}): Promise<Readable | null> {
+    return (await currentAttempt('pullStream').pullStream(options))?.stream ?? null;
+  },
   /** The mapped results of a task as a lazy sequence ordered by map index (length, at, slice, iteration). */
   pullMapped<T = unknown>(options: { taskId: string; key?: string; dagId?: string; runId?: string }): LazyXComSequence<T> {
     return currentAttempt('pullMapped').pullMapped<T>(options);

@@ -6,6 +6,7 @@ import { describeMigrationConformance } from './conformance-migrations';
 import { describeObjectCollectionConformance } from './conformance-objects';
 import { describeOwnershipConformance } from './conformance-ownership';
 import { describeRetentionConformance } from './conformance-retention';
+import { describeStreamConformance } from './conformance-streams';
 import { describeQueryConformance } from './conformance-queries';
 import { describeValueConformance } from './conformance-values';
 import { describeWriteConformance } from './conformance-writes';
@@ -54,5 +55,6 @@ export function describeStoreConformance(engineKind: EngineKind, objectKind: Obj
     describeOwnershipConformance(ctx);
     describeObjectCollectionConformance(ctx);
     describeRetentionConformance(ctx);
+    describeStreamConformance(ctx);
   });
 }
