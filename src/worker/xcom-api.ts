@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { XComRef } from '../common/xcom-ref';
 import type { LazyXComSequence, PullOptions } from '../pull';
 import type { TypedPull } from '../pull/typed-pull';
+import { EVERY_DAG } from '../security/attempt-access';
 import { currentAttempt } from './attempt-scope';
 import type { CompressInlineOptions, CompressInlineResult } from '../store/retention/compress-inline';
 import type {
@@ -15,7 +16,7 @@ import type {
   TrimLedgerOptions,
 } from '../store/retention/types';
 import { heartbeating, retentionOf } from './retention-in-activity';
-import type { PullStreamOptions, PushOptions } from './task-attempt';
+import type { PullStreamOptions, PushOptions, TaskAttempt } from './task-attempt';
 import type { TaskInstance } from './task-instance';
 import { refTo, triggerDagRun, type RefOptions, type TriggerDagRunOptions, type TriggeredDagRun } from './trigger-dag-run';
 
@@ -60,40 +61,60 @@ export const xcom = {
   /** Retention from activity code (Airflow's cleanup DAGs): runs older than `olderThan`; heartbeats its progress. */
   purge(options: PurgeOptions): Promise<RetentionResult> {
     const attempt = currentAttempt('purge');
-    return retentionOf(attempt.store, 'purge').purge(heartbeating(options));
+    attempt.access.assertDelete(options.dagId ?? options.dagIds, 'xcom.purge');
+    return retentionOf(attempt.store, 'purge').purge(heartbeating(byTask(attempt, options)));
   },
   /** All but the `keep` newest runs of a DAG; heartbeats its progress. */
   keepLatestRuns(options: KeepLatestRunsOptions): Promise<RetentionResult> {
     const attempt = currentAttempt('keepLatestRuns');
-    return retentionOf(attempt.store, 'keepLatestRuns').keepLatestRuns(heartbeating(options));
+    attempt.access.assertDelete(options.dagId, 'xcom.keepLatestRuns');
+    return retentionOf(attempt.store, 'keepLatestRuns').keepLatestRuns(heartbeating(byTask(attempt, options)));
   },
   /** Every run of a DAG, whatever the retention of its entries; heartbeats its progress. */
   clearDag(dagId: string, options: RetentionOptions = {}): Promise<RetentionResult> {
-    return retentionOf(currentAttempt('clearDag').store, 'clearDag').clearDag(dagId, heartbeating(options));
+    const attempt = currentAttempt('clearDag');
+    attempt.access.assertDelete(dagId, 'xcom.clearDag');
+    return retentionOf(attempt.store, 'clearDag').clearDag(dagId, heartbeating(byTask(attempt, options)));
   },
   /** One run whole; heartbeats its progress. */
   clearRun(run: { dagId: string; runId: string }, options: RetentionOptions = {}): Promise<RetentionResult> {
-    return retentionOf(currentAttempt('clearRun').store, 'clearRun').clearRun(run, heartbeating(options));
+    const attempt = currentAttempt('clearRun');
+    attempt.access.assertDelete(run.dagId, 'xcom.clearRun');
+    return retentionOf(attempt.store, 'clearRun').clearRun(run, heartbeating(byTask(attempt, options)));
   },
   /** A task's entries in one run (every map index, or one). */
   clearTask(options: ClearTaskOptions): Promise<RetentionResult> {
-    return retentionOf(currentAttempt('clearTask').store, 'clearTask').clearTask(options);
+    const attempt = currentAttempt('clearTask');
+    attempt.access.assertDelete(options.dagId, 'xcom.clearTask');
+    return retentionOf(attempt.store, 'clearTask').clearTask(byTask(attempt, options));
   },
   /** Ledger rows older than `olderThan`; heartbeats its progress. */
   trimLedger(options: TrimLedgerOptions): Promise<RetentionResult> {
-    return retentionOf(currentAttempt('trimLedger').store, 'trimLedger').trimLedger(heartbeating(options));
+    const attempt = currentAttempt('trimLedger');
+    // The ledger and audit trail of every DAG.
+    attempt.access.assertDelete(undefined, 'xcom.trimLedger');
+    return retentionOf(attempt.store, 'trimLedger').trimLedger(heartbeating(options));
   },
   /** Moves large inline values to the object store, compressed, when that stores fewer bytes; heartbeats. */
   compressInline(options: CompressInlineOptions = {}): Promise<CompressInlineResult> {
-    const store = retentionOf(currentAttempt('compressInline').store, 'compressInline');
+    const attempt = currentAttempt('compressInline');
+    attempt.access.assertDelete(options.dagIds, 'xcom.compressInline');
+    const store = retentionOf(attempt.store, 'compressInline');
     return store.compressInline(heartbeating(options));
   },
   /** DAG runs newest first, a page at a time. */
   listRuns(options?: ListRunsOptions): Promise<RunPage> {
-    return retentionOf(currentAttempt('listRuns').store, 'listRuns').listRuns(options);
+    const attempt = currentAttempt('listRuns');
+    attempt.access.assertRead(options?.dagId ?? EVERY_DAG, 'xcom.listRuns');
+    return retentionOf(attempt.store, 'listRuns').listRuns(options);
   },
   /** The task instance this activity runs as. */
   task(): TaskInstance {
     return currentAttempt('task').task;
   },
 };
+
+/** Retention options naming the calling task attempt as who deletes (the audit trail). */
+function byTask<T extends object>(attempt: TaskAttempt, options: T): T {
+  return { ...options, actor: { kind: 'task', name: attempt.actorName } };
+}

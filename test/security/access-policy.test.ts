@@ -167,6 +167,32 @@ describe('wait registration', () => {
   });
 });
 
+describe('retention from activity code', () => {
+  const onPayroll = (['purge', 'keepLatestRuns', 'clearDag', 'clearRun', 'clearTask', 'compressInline'] as const).map((op) => ({ op, dagId: 'payroll', runId: payrollRun }));
+  const everyDag = (['purge', 'trimLedger', 'compressInline'] as const).map((op) => ({ op }));
+
+  it("a task cannot delete or rewrite another DAG's entries, nor every DAG's, nor list every DAG's runs; a policy lets it", async () => {
+    const { result } = await untrusted.run<Outcome[]>('retentionFrom', [[...onPayroll, ...everyDag, { op: 'listRuns', dagId: 'payroll' }, { op: 'listRuns' }]]);
+    const ops = [...onPayroll, ...everyDag].map((c) => c.op);
+    for (const [i, op] of ops.entries()) {
+      const dag = i < onPayroll.length ? 'payroll' : '\\*';
+      expectDenied(result[i]!, new RegExp(`xcom\\.${op}: task 'retention_${i}' of .* may not write DAG '${dag}'`, 's'));
+    }
+    expectDenied(result[ops.length]!, /xcom\.listRuns: .* may not read DAG 'payroll'/s);
+    expectDenied(result[ops.length + 1]!, /xcom\.listRuns: .* may not read DAG '\*'/s);
+    expect(await payrollEntries()).toEqual({ 'compute.return_value': { secret: SECRET } });
+
+    const cleaner = await ctx.worker({ accessPolicy: grant(['retentionFrom'], { write: ['*'], read: ['*'] }) });
+    const { result: allowed } = await cleaner.run<Outcome[]>('retentionFrom', [[...onPayroll, ...everyDag, { op: 'listRuns' }]]);
+    for (const outcome of allowed) expect(outcome).toEqual({ ok: expect.any(Number) });
+  });
+
+  it('its own DAG needs no policy', async () => {
+    const { workflowId, result } = await untrusted.run<Outcome[]>('retentionFrom', [[{ op: 'clearRun', dagId: 'retentionFrom' }, { op: 'listRuns', dagId: 'retentionFrom' }]]);
+    expect({ workflowId, result }).toEqual({ workflowId, result: [{ ok: 0 }, { ok: expect.any(Number) }] });
+  });
+});
+
 describe('trigger', () => {
   it('a task cannot start runs of a DAG it may not write; a policy lets it', async () => {
     const workflowId = `payroll-triggered-${randomUUID()}`;
