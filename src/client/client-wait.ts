@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { WaitForXComTarget } from '../common/xcom-wait';
-import { entryRef, type XComRef } from '../common/xcom-ref';
 import type { XComBackend } from '../store/backend';
 import type { XComRecord } from '../store/types';
 import { OUTBOX_CHANNEL, SubscriptionStore } from '../subscriptions/subscription-store';
@@ -14,15 +13,23 @@ export interface ClientWaitOptions {
   readonly maxPollIntervalMs?: number;
 }
 
-/** What `XComClient.waitFor` found (the whole value: outside a workflow there is no history to protect). */
+/**
+ * What `XComClient.waitFor` found: the whole value (outside a workflow there is no history to protect) and the entry
+ * it is. No ref: a client holds no signing key, and workers refuse unsigned refs; start a run with the entry's
+ * identity (or the value) instead.
+ */
 export type ClientWaitResult<T = unknown> =
   | {
       readonly found: true;
       readonly timedOut: false;
       readonly value: T;
-      readonly ref: XComRef;
       readonly dagId: string;
       readonly runId: string;
+      readonly taskId: string;
+      readonly mapIndex: number;
+      readonly key: string;
+      readonly sizeBytes: number;
+      readonly digest: string;
       readonly logicalDate: Date | null;
     }
   | { readonly found: false; readonly timedOut: true };
@@ -80,9 +87,13 @@ function found<T>(record: XComRecord): ClientWaitResult<T> {
     found: true,
     timedOut: false,
     value: record.value as T,
-    ref: entryRef(record),
     dagId: record.dagId,
     runId: record.runId,
+    taskId: record.taskId,
+    mapIndex: record.mapIndex,
+    key: record.key,
+    sizeBytes: record.sizeBytes,
+    digest: record.digest,
     logicalDate: record.logicalDate,
   };
 }

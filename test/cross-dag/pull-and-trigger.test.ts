@@ -87,7 +87,10 @@ describe('XComClient.waitFor (outside any workflow)', () => {
   test('returns at once when the XCom exists (the newest run), and times out cleanly when it never comes', async () => {
     const runId = uniqueId('a');
     await runA(runId, { value: 'exists', logicalDate: '2030-01-01T00:00:00Z' });
-    expect(await client.waitFor({ dagId: 'dag_a', taskId: 'produce' }, { timeoutMs: 5000 })).toMatchObject({ found: true, value: 'exists', runId });
+    const existing = await client.waitFor({ dagId: 'dag_a', taskId: 'produce' }, { timeoutMs: 5000 });
+    expect(existing).toMatchObject({ found: true, value: 'exists', runId, taskId: 'produce', mapIndex: -1, key: 'return_value' });
+    // No ref: a client cannot sign one, and a worker would refuse it as forged.
+    expect(existing).not.toHaveProperty('ref');
     const never = uniqueId('never');
     expect(await client.waitFor({ dagId: 'dag_a', taskId: 'produce', runId: never }, { timeoutMs: 300 })).toEqual({ found: false, timedOut: true });
     const [subscription] = await ctx.store.engine.query<{ status: string }>(`select status from xcom.subscriptions where run_id = $1`, [never]);
