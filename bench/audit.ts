@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/audit.ts [--quick]`: what the audit trail of reads costs a task attempt on Postgres (issue 10: within
+ * `npm run bench:audit [-- --quick]`: what the audit trail of reads costs a task attempt on Postgres (issue 10: within
  * 1.15x). Each side does the same work in interleaved blocks on one store; "audited" goes through an attempt's
  * recording view and commits its reads, "plain" reads the store directly and commits none (auditing off):
  *   read    one `get` of an inline entry
