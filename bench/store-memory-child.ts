@@ -7,10 +7,10 @@
  * Environment: BENCH_DATABASE_URL (a migrated database) and BENCH_S3 (the bench's S3Settings as JSON).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import type { S3Settings } from './lib/bench-env';
 import { s3Client } from './lib/bench-env';
 import { bareGet, barePut } from './lib/bare-s3';
+import { childEnv, gc, peakRss, resetPeak } from './lib/child-measure';
 import { identityFor } from './lib/fixtures';
 import { floorKey, postgresS3Store } from './lib/stores';
 
@@ -38,8 +38,8 @@ async function main(): Promise<void> {
   const [mode, sizeArg, indexArg] = process.argv.slice(2) as [MemoryMode, string, string];
   const size = Number(sizeArg);
   const index = Number(indexArg);
-  const databaseUrl = requiredEnv('BENCH_DATABASE_URL');
-  const s3 = JSON.parse(requiredEnv('BENCH_S3')) as S3Settings;
+  const databaseUrl = childEnv('BENCH_DATABASE_URL');
+  const s3 = JSON.parse(childEnv('BENCH_S3')) as S3Settings;
   const store = postgresS3Store(databaseUrl, s3);
   const client = s3Client(s3);
   try {
@@ -88,42 +88,6 @@ function operationFor(mode: MemoryMode, ctx: Context): () => Promise<void> {
     default:
       throw new Error(`unknown mode ${String(mode)}`);
   }
-}
-
-function gc(): void {
-  const collect = (globalThis as { gc?: () => void }).gc;
-  if (!collect) throw new Error('run with node --expose-gc');
-  collect();
-}
-
-/** Resets the kernel's RSS high-water mark to the current RSS (Linux 4.0+); false where that is not possible. */
-function resetPeak(): boolean {
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-    return vmHwm() !== undefined;
-  } catch {
-    return false;
-  }
-}
-
-/** VmHWM, the peak RSS of this process image, or getrusage's maxrss where /proc is missing. */
-function peakRss(): number {
-  return vmHwm() ?? process.resourceUsage().maxRSS * 1024;
-}
-
-function vmHwm(): number | undefined {
-  try {
-    const kb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    return kb === undefined ? undefined : Number(kb) * 1024;
-  } catch {
-    return undefined;
-  }
-}
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is unset: this script is spawned by bench/store-memory.ts`);
-  return value;
 }
 
 main().catch((err: unknown) => {
