@@ -1,4 +1,4 @@
-import type { AuditedRead } from '../audit/audited-read';
+import { readColumns, type AuditedRead } from '../audit/audited-read';
 import type { ResolvedIdentity } from './identity';
 import type { KeepUntil } from './retention/retention-class';
 
@@ -61,7 +61,6 @@ export function commitParams(attempts: readonly AttemptGroup[]): unknown[] {
   const entries = attempts.flatMap((a, i) => a.entries.map((entry) => ({ entry, attempt: i + 1 })));
   const entry = <T>(pick: (e: PreparedEntry) => T): T[] => entries.map((e) => pick(e.entry));
   const reads = attempts.flatMap((a, i) => (a.reads ?? []).map((read) => ({ read, attempt: i + 1 })));
-  const read = <T>(pick: (r: AuditedRead) => T): T[] => reads.map((r) => pick(r.read));
   return [
     attempt((a) => a.instance.dagId),
     attempt((a) => a.instance.runId),
@@ -82,13 +81,7 @@ export function commitParams(attempts: readonly AttemptGroup[]): unknown[] {
     entry((e) => e.objectKey),
     entry((e) => e.keepUntil),
     reads.map((r) => r.attempt),
-    read((r) => r.dagId),
-    read((r) => r.runId),
-    read((r) => r.taskId),
-    read((r) => r.mapIndex),
-    read((r) => r.key),
-    read((r) => r.digest),
-    read((r) => r.readAt.toISOString()),
+    ...readColumns(reads.map((r) => r.read)),
   ];
 }
 

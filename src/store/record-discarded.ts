@@ -1,4 +1,4 @@
-import type { FailedAttemptReads } from '../audit/audited-read';
+import { readColumns, type FailedAttemptReads } from '../audit/audited-read';
 import type { SqlEngine } from '../engines/sql-engine';
 import { resolveIdentity } from './identity';
 import type { DiscardedWrite } from './types';
@@ -17,7 +17,6 @@ export async function recordDiscarded(
   if (writes.length === 0 && reads.length === 0) return;
   const ids = writes.map((w) => resolveIdentity(w));
   const column = <T>(pick: (w: DiscardedWrite, i: number) => T): T[] => writes.map(pick);
-  const read = <T>(pick: (r: (typeof reads)[number]) => T): T[] => reads.map(pick);
   const reader = failed?.reader;
   await engine.query(
     `with ledger as (
@@ -43,13 +42,7 @@ export async function recordDiscarded(
       reader?.mapIndex ?? null,
       reader?.attempt ?? null,
       reader?.fence ?? null,
-      read((r) => r.dagId),
-      read((r) => r.runId),
-      read((r) => r.taskId),
-      read((r) => r.mapIndex),
-      read((r) => r.key),
-      read((r) => r.digest),
-      read((r) => r.readAt.toISOString()),
+      ...readColumns(reads),
     ],
   );
 }
