@@ -1,7 +1,7 @@
 import { types } from 'node:util';
 import { XComConfigError, XComError, XComIntegrityError } from '../errors';
 import { compressIfSmaller, type CompressionPolicy, decompress, DEFAULT_COMPRESS_ABOVE_BYTES } from './compression';
-import { sha256Hex } from './digest';
+import { sha256HexYielding } from './digest';
 import type { EncodedValue, ValueFormat, ValueLocation } from './encoded-value';
 import { formatEncoding, parseEncoding, type ParsedEncoding } from './encoding';
 import { ENCRYPTION_KEYS_SETTING, READ_PLAINTEXT_SETTING, type EncryptionKey, type EncryptionKeyring } from './encryption-keys';
@@ -59,7 +59,7 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
       const { format, bytes } = serialize(value, location);
       const kek = keyring?.current;
       const storeKey = kek && digestKey ? await digestKey() : undefined;
-      const digest = storeKey ? hmacDigest(bytes, storeKey) : kek ? keyedDigest(bytes, kek) : sha256Hex(bytes);
+      const digest = storeKey ? hmacDigest(bytes, storeKey) : kek ? keyedDigest(bytes, kek) : await sha256HexYielding(bytes);
       const stored = await compressIfSmaller(bytes, policy);
       const encoding = formatEncoding(format, stored.compression, kek?.id, storeKey ? 'store' : undefined);
       return {
@@ -128,7 +128,7 @@ async function recomputedDigest(
   digestKey: (() => Promise<Buffer>) | undefined,
   where: string,
 ): Promise<string | undefined> {
-  if (!kek) return sha256Hex(bytes);
+  if (!kek) return sha256HexYielding(bytes);
   if (parsed.digestOrigin === undefined) return keyedDigest(bytes, kek);
   if (parsed.digestOrigin !== 'store') return undefined;
   if (!digestKey) {
