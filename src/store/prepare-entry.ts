@@ -3,8 +3,14 @@ import { XComTooLargeError } from '../errors';
 import { objectKeyFor } from '../objects/object-key';
 import type { PreparedEntry } from './commit-statement';
 import type { KeepUntil } from './retention/retention-class';
+import type { SetResult } from './types';
 import { formatIdentity, type ResolvedIdentity } from './identity';
 import { formatBytes } from './limits';
+
+/** What a write of a placed entry reports to its caller. */
+export function setResult(entry: PreparedEntry, written: boolean): SetResult {
+  return { identity: entry.identity, written, sizeBytes: entry.sizeBytes, digest: entry.digest };
+}
 
 export interface PlacementLimits {
   readonly inlineThresholdBytes: number;

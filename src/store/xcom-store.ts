@@ -6,7 +6,7 @@ import type { SqlEngine } from '../engines/sql-engine';
 import { DEFAULT_SCHEMA, quoteSchema } from '../migrations/schema-name';
 import type { ObjectStore } from '../objects/object-store';
 import type { XComBackend } from './backend';
-import { attemptGroup, commitParams, commitStatement, type CommitOutcome, type PreparedEntry } from './commit-statement';
+import { attemptGroup, commitParams, commitStatement, type CommitOutcome } from './commit-statement';
 import { explainCommitFailure } from './commit-failure';
 import { deleteEntries } from './delete-entries';
 import { keyedCommitParams, keyedCommitStatement, type KeyedEntry, type KeyedRow } from './keyed-commit-statement';
@@ -26,7 +26,7 @@ import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from './limit
 import { GroupCommitter } from './group-commit';
 import { mapLimited } from './map-limited';
 import { DEFAULT_OBJECT_GRACE_MS, ObjectSweeper, type SweepOptions, type SweepResult } from './object-sweeper';
-import type { PlacedEntry } from './prepare-entry';
+import { setResult, type PlacedEntry } from './prepare-entry';
 import { compressInline, type CompressInlineOptions, type CompressInlineResult } from './retention/compress-inline';
 import { listRuns } from './retention/list-runs';
 import type { RetentionBackend } from './retention/retention-backend';
@@ -45,7 +45,7 @@ import type {
 import { scopeSql } from './scope-sql';
 import { placeValue, type StreamTarget } from './stream/place-stream';
 import { openEntryStream } from './stream/read-stream';
-import { storesRawBytes } from './stream/stores-raw-bytes';
+import { streamTarget } from './stream/stream-target';
 import { touchObjects } from './touch-objects';
 import { assertAttempt, assertFence, assertLogicalDate, assertNoDuplicates } from './write-checks';
 import { nonNegativeInteger, positiveInteger } from './read-checks';
@@ -144,12 +144,7 @@ export class XComStore implements XComBackend, RetentionBackend {
       return outcome!;
     });
     assertRetention('XComStore defaultRetention', this.#defaultRetention);
-    let rawBytes: Promise<boolean> | undefined;
-    this.#streams = {
-      objectStore: this.objectStore,
-      rawBytes: () => (rawBytes ??= storesRawBytes(this.#codec)),
-      announce: (objectKey, storedBytes) => touchObjects(this.engine, this.#quoted, [{ objectKey, storedBytes }]),
-    };
+    this.#streams = streamTarget(this.engine, this.#quoted, this.objectStore, this.#codec);
   }
 
   async set(write: XComWrite): Promise<SetResult> {
@@ -409,8 +404,4 @@ export class XComStore implements XComBackend, RetentionBackend {
     const value = await this.#codec.decode(stored, meta.encoding, meta.digest, meta);
     return { ...meta, value };
   }
-}
-
-function setResult(entry: PreparedEntry, written: boolean): SetResult {
-  return { identity: entry.identity, written, sizeBytes: entry.sizeBytes, digest: entry.digest };
 }
