@@ -1,4 +1,5 @@
 import { readColumns, type AuditedRead } from '../audit/audited-read';
+import type { ConsumedVersion, ExclusiveDeclaration } from './exclusive/exclusive-declaration';
 import type { ResolvedIdentity } from './identity';
 import type { KeepUntil } from './retention/retention-class';
 
@@ -30,6 +31,10 @@ export interface AttemptGroup extends Lineage {
   readonly entries: readonly PreparedEntry[];
   /** The entry versions it read, for the audit trail. @default none */
   readonly reads?: readonly AuditedRead[];
+  /** Per key it writes: the exclusivity declared with the entry (stored with it). @default none */
+  readonly exclusive?: ReadonlyMap<string, ExclusiveDeclaration>;
+  /** The entry versions it consumed: removed by its commit, or the attempt is refused. @default none */
+  readonly consumes?: readonly ConsumedVersion[];
 }
 
 /** What `commit_attempts` reports, in the order of its input. */
@@ -42,17 +47,19 @@ export interface CommitOutcome {
   superseded: number[];
   /** Cross-DAG subscribers woken. */
   notified: number;
+  /** Per attempt: null, or why it was refused (JSON; nothing of it was committed). */
+  refusals?: (string | null)[];
 }
 
-const PARAMS = 26;
+const PARAMS = 36;
 
 /**
  * The commit of attempts: one call of the schema's `commit_attempts` (sql/000003_task_instance_ownership.sql; the
- * reads it audits: sql/000007_audit.sql).
+ * reads it audits: sql/000007_audit.sql; exclusive keys and consumes: sql/000009_exclusive.sql).
  */
 export function commitStatement(schema: string): string {
   const params = Array.from({ length: PARAMS }, (_, i) => `$${i + 1}`).join(', ');
-  return `select won, written, superseded, notified from ${schema}.commit_attempts(${params})`;
+  return `select won, written, superseded, notified, refusals from ${schema}.commit_attempts(${params})`;
 }
 
 /** The arrays `commit_attempts` takes, in parameter order. */
@@ -61,6 +68,9 @@ export function commitParams(attempts: readonly AttemptGroup[]): unknown[] {
   const entries = attempts.flatMap((a, i) => a.entries.map((entry) => ({ entry, attempt: i + 1 })));
   const entry = <T>(pick: (e: PreparedEntry) => T): T[] => entries.map((e) => pick(e.entry));
   const reads = attempts.flatMap((a, i) => (a.reads ?? []).map((read) => ({ read, attempt: i + 1 })));
+  const declared = attempts.flatMap((a) => a.entries.map((e) => a.exclusive?.get(e.identity.key)));
+  const consumes = attempts.flatMap((a, i) => (a.consumes ?? []).map((version) => ({ version, attempt: i + 1 })));
+  const consumed = <T>(pick: (c: ConsumedVersion) => T): T[] => consumes.map((c) => pick(c.version));
   return [
     attempt((a) => a.instance.dagId),
     attempt((a) => a.instance.runId),
@@ -82,6 +92,16 @@ export function commitParams(attempts: readonly AttemptGroup[]): unknown[] {
     entry((e) => e.keepUntil),
     reads.map((r) => r.attempt),
     ...readColumns(reads.map((r) => r.read)),
+    declared.map((d) => d?.writer ?? null),
+    declared.map((d) => (d?.readers ? JSON.stringify(d.readers) : null)),
+    consumes.map((c) => c.attempt),
+    consumed((c) => c.dagId),
+    consumed((c) => c.runId),
+    consumed((c) => c.taskId),
+    consumed((c) => c.mapIndex),
+    consumed((c) => c.key),
+    consumed((c) => c.digest),
+    consumed((c) => c.fence),
   ];
 }
 
@@ -91,10 +111,11 @@ export function attemptGroup(
   lineage: Lineage,
   instance: Omit<ResolvedIdentity, 'key'> | undefined = entries[0]?.identity,
   reads: readonly AuditedRead[] = [],
+  exclusivity: Pick<AttemptGroup, 'exclusive' | 'consumes'> = {},
 ): AttemptGroup {
   if (!instance) throw new Error('attemptGroup: an empty attempt needs its task instance');
   const { dagId, runId, taskId, mapIndex } = instance;
-  return { ...lineage, instance: { dagId, runId, taskId, mapIndex }, entries, reads };
+  return { ...lineage, instance: { dagId, runId, taskId, mapIndex }, entries, reads, ...exclusivity };
 }
 
 /** ISO text: a Date from another realm (a test sandbox) is not recognised by every driver's array serializer. */

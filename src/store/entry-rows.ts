@@ -4,7 +4,7 @@ import type { LedgerRecord, XComEntryMeta } from './types';
 export const ENTRY_COLUMNS = `e.dag_id, e.run_id, e.task_id, e.map_index, e.key, e.attempt, e.fence, e.temporal_run_id,
   e.activity_type, r.logical_date, e.size_bytes, e.stored_bytes, e.digest, e.encoding, e.object_key,
   e.keep_until = 'infinity' as keep_forever, case when e.keep_until <> 'infinity' then e.keep_until end as keep_until,
-  e.created_at, e.updated_at`;
+  e.created_at, e.updated_at, e.exclusive_writer, e.exclusive_readers`;
 
 /**
  * `ENTRY_COLUMNS` over `e` alone: the run's logical date comes from a subquery instead of a join with `r`. For the
@@ -39,6 +39,8 @@ export interface EntryRow {
   inline_value?: Buffer | null;
   created_at: Date;
   updated_at: Date;
+  exclusive_writer?: string | null;
+  exclusive_readers?: string[] | null;
 }
 
 export function entryMetaFromRow(row: EntryRow): XComEntryMeta {
@@ -61,6 +63,8 @@ export function entryMetaFromRow(row: EntryRow): XComEntryMeta {
     retention: row.keep_forever ? 'forever' : (row.keep_until ?? 'run'),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    exclusiveWriter: row.exclusive_writer ?? null,
+    exclusiveReaders: row.exclusive_readers ?? null,
   };
 }
 

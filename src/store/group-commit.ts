@@ -5,6 +5,8 @@ export interface AttemptOutcome {
   readonly won: boolean;
   readonly written: readonly boolean[];
   readonly superseded: number;
+  /** Why the commit refused this attempt (JSON, see `refusalError`); nothing of it was committed. */
+  readonly refusal: string | null;
 }
 
 interface Pending {
@@ -82,6 +84,8 @@ export class GroupCommitter {
         won: outcome.won[i]!,
         written: outcome.written.slice(entry, entry + count),
         superseded: outcome.superseded[i]!,
+        // A refusal (a consume lost, a key owned by another task) is this attempt's alone: the others committed.
+        refusal: outcome.refusals?.[i] ?? null,
       });
       entry += count;
     });

@@ -3,6 +3,7 @@ import type { AuditedRead } from '../audit/audited-read';
 import type { ResolvedIdentity, XComIdentity } from './identity';
 import type { Retention } from './retention/retention-class';
 import type { DagIdFilter } from './dag-id-filter';
+import type { ConsumedVersion, ExclusiveDeclaration } from './exclusive/exclusive-declaration';
 
 /** One value to record, with who wrote it. */
 export interface XComWrite extends XComIdentity {
@@ -50,6 +51,13 @@ export interface AttemptCommit extends TaskInstanceIdentity {
   readonly keyRetention?: ReadonlyMap<string, Retention>;
   /** The entry versions the attempt read, recorded in the audit trail with the commit. A backend may ignore them. */
   readonly reads?: readonly AuditedRead[];
+  /** Per key, the exclusivity declared on its push, stored with the entry (docs/exclusive-xcoms.md). */
+  readonly keyExclusive?: ReadonlyMap<string, ExclusiveDeclaration>;
+  /**
+   * Entry versions the attempt consumed (`xcom.consume`): the commit removes them, or, if one is gone or changed,
+   * commits nothing and fails with `XComConsumedError`.
+   */
+  readonly consumes?: readonly ConsumedVersion[];
 }
 
 export interface AttemptCommitResult {
@@ -83,6 +91,10 @@ export interface XComEntryMeta extends ResolvedIdentity {
   readonly retention: 'run' | 'forever' | Date;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /** The task that owns this key in its run (`exclusive: { writer }` on its push), if declared. */
+  readonly exclusiveWriter?: string | null;
+  /** The only tasks that may read it besides its writer (`exclusive: { readers }` on its push), if declared. */
+  readonly exclusiveReaders?: readonly string[] | null;
 }
 
 export interface XComRecord<T = unknown> extends XComEntryMeta {
@@ -170,9 +182,10 @@ export interface LedgerRecord extends ResolvedIdentity {
   readonly objectKey: string | null;
   /**
    * written: became the visible value; fenced: lost to a newer attempt; superseded: removed because a newer owner of
-   * the task instance did not write it; deleted: removed by delete/clear; discarded: pushed by a failed attempt.
+   * the task instance did not write it; deleted: removed by delete/clear; discarded: pushed by a failed attempt;
+   * consumed: removed by the commit of the attempt that consumed it (`xcom.consume`).
    */
-  readonly outcome: 'written' | 'fenced' | 'superseded' | 'deleted' | 'discarded';
+  readonly outcome: 'written' | 'fenced' | 'superseded' | 'deleted' | 'discarded' | 'consumed';
   readonly recordedAt: Date;
 }
 

@@ -8,6 +8,7 @@ import type { ObjectStore } from '../objects/object-store';
 import type { XComBackend } from './backend';
 import { attemptGroup, commitParams, commitStatement, type CommitOutcome } from './commit-statement';
 import { explainCommitFailure } from './commit-failure';
+import { refusalError } from './exclusive/commit-refusal';
 import { deleteEntries } from './delete-entries';
 import { keyedCommitParams, keyedCommitStatement, type KeyedEntry, type KeyedRow } from './keyed-commit-statement';
 import { entryColumns, entryMetaFromRow, ledgerRecordFromRow, type EntryRow, type LedgerRow } from './entry-rows';
@@ -207,13 +208,10 @@ export class XComStore implements XComBackend, RetentionBackend {
         placeValue(identity, commit.values.get(identity.key), this.#codec, this, this.#streams, keepUntil[i]),
       ),
     );
-    const group = attemptGroup(
-      placed.map((p) => p.entry),
-      commit,
-      instance,
-      commit.reads,
-    );
+    const exclusivity = { exclusive: commit.keyExclusive, consumes: commit.consumes };
+    const group = attemptGroup(placed.map((p) => p.entry), commit, instance, commit.reads, exclusivity);
     const outcome = await this.#withObjects(placed, () => this.#committer.submit(group));
+    if (outcome.refusal !== null) throw refusalError(outcome.refusal);
     const result: AttemptCommitResult = {
       won: outcome.won,
       entries: placed.map(({ entry }, i) => setResult(entry, outcome.written[i]!)),

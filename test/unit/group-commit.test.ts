@@ -31,6 +31,7 @@ function recordingCommit(fail: (g: AttemptGroup) => boolean = () => false) {
           written: groups.flatMap((g) => g.entries.map(() => g.instance.taskId !== 'loser')),
           superseded: groups.map((_g, i) => i),
           notified: 0,
+          refusals: groups.map((g) => (g.instance.taskId === 'refused' ? '{"kind":"consume"}' : null)),
         });
       });
     });
@@ -53,14 +54,26 @@ describe('GroupCommitter', () => {
     const later = [committer.submit(group('b', 2)), committer.submit(group('loser', 1)), committer.submit(group('c', 3))];
     expect(rec.batches).toEqual([['a']]);
     await rec.release();
-    expect(await first).toEqual({ won: true, written: [true], superseded: 0 });
+    expect(await first).toEqual({ won: true, written: [true], superseded: 0, refusal: null });
     await rec.release();
     expect(rec.batches).toEqual([['a'], ['b', 'loser', 'c']]);
     expect(await Promise.all(later)).toEqual([
-      { won: true, written: [true, true], superseded: 0 },
-      { won: false, written: [false], superseded: 1 },
-      { won: true, written: [true, true, true], superseded: 2 },
+      { won: true, written: [true, true], superseded: 0, refusal: null },
+      { won: false, written: [false], superseded: 1, refusal: null },
+      { won: true, written: [true, true, true], superseded: 2, refusal: null },
     ]);
+  });
+
+  test('a refusal (exclusive XComs) is the refused attempt\'s alone: the batch is not retried, the others keep their outcome', async () => {
+    const rec = recordingCommit();
+    const committer = new GroupCommitter(rec.commit);
+    const first = committer.submit(group('first', 1));
+    const later = [committer.submit(group('good', 1)), committer.submit(group('refused', 1)), committer.submit(group('other', 1))];
+    await rec.release();
+    await rec.release();
+    await first;
+    expect((await Promise.all(later)).map((o) => o.refusal)).toEqual([null, '{"kind":"consume"}', null]);
+    expect(rec.batches).toEqual([['first'], ['good', 'refused', 'other']]);
   });
 
   test('two attempts of one task instance never share a statement', async () => {
