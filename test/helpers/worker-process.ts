@@ -17,8 +17,8 @@ export interface WorkerProcessOptions {
   readonly store: StoreConfig;
   /** SIGKILL the process right after the first attempt of an activity of this type has committed. */
   readonly killAfterCommitType?: string;
-  /** Which fixtures the worker serves: test/fixtures (default) or test/fixtures/cross-dag. */
-  readonly suite?: 'cross-dag';
+  /** Which fixtures the worker serves: test/fixtures (default) or test/fixtures/<suite>. */
+  readonly suite?: 'cross-dag' | 'masking';
   /** More environment for the script. */
   readonly env?: Readonly<Record<string, string>>;
 }
