@@ -1,4 +1,5 @@
 // Pure module: a DAG's options, Airflow's `DAG(...)` arguments.
+import type { ExclusiveKeys } from './exclusive-keys';
 import type { ParamsSpec } from './params';
 import type { TaskOptions } from './spec';
 
@@ -37,6 +38,15 @@ export interface DagOptions {
    * a run by DAG id: `xcom.triggerDagRun({ dagId })`. `createDagSchedule` uses it when given no workflow type.
    */
   readonly workflowType?: string;
+  /**
+   * Exclusive XComs (docs/exclusive-xcoms.md): per key, the only task that may write it (`writer`) and the only
+   * tasks that may read it (`readers`), in every run. Enforced by workers given this DAG (`new XComPlugin({ dags })`).
+   *
+   * ```ts
+   * defineDag({ dagId: 'billing', exclusive: { api_token: { writer: 'login', readers: ['charge'] } } }, …)
+   * ```
+   */
+  readonly exclusive?: ExclusiveKeys;
 }
 
 export const DEFAULT_MAX_ACTIVE_TASKS = 16;

@@ -1,4 +1,5 @@
 // Pure module (no imports but src/dag): everything that makes a DAG unable to run, found when it is defined.
+import { exclusiveProblems } from './exclusive-keys';
 import { expandXComArgs, isPlainObject, runValuesIn, xcomArgsIn } from './dag-builder';
 import { DEFAULT_MAX_MAP_LENGTH, type DagOptions } from './dag-options';
 import { DagValidationError, quoteId } from './dag-validation-error';
@@ -27,6 +28,7 @@ export function validateDag(spec: DagSpec, options: DagOptions): { warnings: str
   problems.push(...taskIdProblems(spec));
 
   const known = new Set(spec.tasks.map((t) => t.taskId));
+  problems.push(...exclusiveProblems(options.exclusive, known));
   const explicitUpstream = new Map<string, Set<string>>();
   for (const [up, down] of spec.edges) explicitUpstream.set(down, (explicitUpstream.get(down) ?? new Set()).add(up));
   const noPush = new Set(spec.tasks.filter((t) => t.options.doXComPush === false).map((t) => t.taskId));

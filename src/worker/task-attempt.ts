@@ -13,11 +13,16 @@ import {
   type PullOptions,
 } from '../pull';
 import type { XComBackend } from '../store/backend';
+import { XComIdentityError } from '../errors';
 import { assertId, MAX_KEY_LENGTH, RETURN_VALUE_KEY } from '../store/identity';
 import { assertRetention, type Retention } from '../store/retention/retention-class';
 import { isByteSource } from '../store/stream/byte-source';
 import { streamEntry } from '../store/stream/stream-entry';
 import type { XComStreamRecord } from '../store/types';
+import { assertExclusive, type ConsumedVersion, type ExclusiveDeclaration } from '../store/exclusive/exclusive-declaration';
+import { consumeXCom, type ConsumeOptions } from './exclusive/consume';
+import { assertMayWrite, storedDeclaration } from './exclusive/exclusive-rules';
+import { guardedReads } from './exclusive/guarded-reads';
 import { resultEntries } from './result-entries';
 import { warnShapeChange } from './shape-warnings';
 import type { TaskInstance } from './task-instance';
@@ -26,6 +31,11 @@ import type { TaskInstance } from './task-instance';
 export interface PushOptions {
   /** How long this XCom lives: 'run', 'forever' or a duration such as '7 days'. @default the task's */
   readonly retention?: Retention;
+  /**
+   * Exclusive XCom (docs/exclusive-xcoms.md): `writer` (this task's id) makes the key this task's alone in the run;
+   * `readers` names the only tasks that may read it. Stored with the entry.
+   */
+  readonly exclusive?: ExclusiveDeclaration;
 }
 
 /** Which entry `xcom.pullStream` reads; each part defaults to the pulling task's own (map index -1, `return_value`). */
@@ -45,6 +55,10 @@ export class TaskAttempt {
   readonly #pushes = new Map<string, unknown>();
   /** Per-key retention of explicit pushes; the task's own class (from the workflow) covers the rest. */
   readonly #pushRetention = new Map<string, Retention>();
+  /** Per-key exclusivity declared on explicit pushes. */
+  readonly #pushExclusive = new Map<string, ExclusiveDeclaration>();
+  /** The entry versions this attempt consumed: its commit removes them, or fails if one is gone. */
+  readonly #consumed = new Map<string, ConsumedVersion>();
   /** The entry versions this attempt read: audited with its commit (or, best effort, when it fails). */
   readonly reads = new ReadLog();
   /** The store as this attempt reads it: every value read is noted in `reads`. */
@@ -58,7 +72,8 @@ export class TaskAttempt {
     /** Signs the refs it hands out and checks reads of other DAGs (the worker's security for this activity). */
     readonly access: AttemptAccess = UNCHECKED_ACCESS,
   ) {
-    this.reader = recordingReads(store, this.reads);
+    // Read isolation first: a read the task may not make is refused before it is noted.
+    this.reader = recordingReads(guardedReads(store, { dagId: task.dagId, taskId: task.taskId }), this.reads);
   }
 
   get caller(): PullCaller {
@@ -69,6 +84,8 @@ export class TaskAttempt {
   /** Records `value` under `key` for this task instance, visible to others once the attempt succeeds. */
   push(key: string, value: unknown, options: PushOptions = {}): void {
     assertId('key', key, MAX_KEY_LENGTH);
+    assertMayWrite(this.task, key);
+    this.#declareExclusive(key, options.exclusive);
     if (options.retention !== undefined) {
       assertRetention(`xcom.push('${key}') in task '${this.task.taskId}'`, options.retention);
       this.#pushRetention.set(key, options.retention);
@@ -76,6 +93,15 @@ export class TaskAttempt {
       this.#pushRetention.delete(key);
     }
     this.#pushes.set(key, value);
+  }
+
+  /** Pulls and, when this attempt commits, removes what it pulled (exactly one successful attempt gets each value). */
+  consume(options: ConsumeOptions): Promise<unknown> {
+    const dagId = options?.dagId ?? this.task.dagId;
+    this.access.assertRead(dagId, 'xcom.consume');
+    // Consuming removes another task's entry: it needs the right to delete in that DAG.
+    this.access.assertDelete(dagId, 'xcom.consume');
+    return consumeXCom(this.reader, this.caller, options, this.#consumed);
   }
 
   pull(options: PullOptions = {}): Promise<unknown> {
@@ -113,6 +139,7 @@ export class TaskAttempt {
     const fromResult = resultEntries(this.task, shaped);
     const values = new Map(this.#pushes);
     for (const [key, value] of fromResult) values.set(key, value);
+    for (const key of values.keys()) assertMayWrite(this.task, key);
     // Always committed, even with nothing to publish: the attempt claims its task instance, and keys an earlier
     // attempt or run of the same task id left behind are removed (Airflow clears them when a try starts).
     const { dagId, runId, taskId, mapIndex, logicalDate } = this.task;
@@ -130,6 +157,8 @@ export class TaskAttempt {
       retention: this.task.retention,
       keyRetention: this.#pushRetention,
       reads: this.reads.list(),
+      keyExclusive: this.#exclusiveOf(values.keys()),
+      consumes: [...this.#consumed.values()],
     });
     // A DAG task's workflow keeps only refs: a result that was not recorded reaches it as null, as in Airflow.
     const unrecorded = this.task.returnRef || streamed ? null : result;
@@ -173,4 +202,24 @@ export class TaskAttempt {
   }
 
   readonly #overlay: PendingOverlay = pendingOverlay(this.#pushes);
+
+  #declareExclusive(key: string, declared: ExclusiveDeclaration | undefined): void {
+    if (declared === undefined) return void this.#pushExclusive.delete(key);
+    const where = `xcom.push('${key}') in task '${this.task.taskId}'`;
+    assertExclusive(where, key, declared);
+    if (declared.writer !== undefined && declared.writer !== this.task.taskId) {
+      throw new XComIdentityError('exclusive', `${where}: exclusive writer '${declared.writer}' must be the pushing task itself`);
+    }
+    this.#pushExclusive.set(key, declared);
+  }
+
+  /** What is stored with each key written: the push's declaration over the DAG's. */
+  #exclusiveOf(keys: Iterable<string>): Map<string, ExclusiveDeclaration> {
+    const stored = new Map<string, ExclusiveDeclaration>();
+    for (const key of keys) {
+      const declared = storedDeclaration(this.task.dagId, key, this.#pushExclusive.get(key));
+      if (declared) stored.set(key, declared);
+    }
+    return stored;
+  }
 }

@@ -1,3 +1,4 @@
+import { assertMayRead } from './exclusive/exclusive-rules';
 import { Context } from '@temporalio/activity';
 import type { WorkflowStartOptions } from '@temporalio/client';
 import { entryRef, type XComRef } from '../common/xcom-ref';
@@ -139,5 +140,7 @@ export async function refTo(attempt: TaskAttempt, options: RefOptions): Promise<
     { values: false },
   );
   if (!meta) throw new XComError('XCOM_NOT_FOUND', `xcom.ref: no XCom ${formatIdentity(identity)} has been committed`);
+  // A ref is a read capability: only a task that may read the entry gets one (read isolation).
+  assertMayRead({ dagId: attempt.task.dagId, taskId: attempt.task.taskId }, meta);
   return attempt.access.sign(entryRef(meta));
 }

@@ -4,6 +4,7 @@ import type { LazyXComSequence, PullOptions } from '../pull';
 import type { TypedPull } from '../pull/typed-pull';
 import { EVERY_DAG } from '../security/attempt-access';
 import { currentAttempt } from './attempt-scope';
+import type { ConsumeOptions } from './exclusive/consume';
 import type { CompressInlineOptions, CompressInlineResult } from '../store/retention/compress-inline';
 import type {
   ClearTaskOptions,
@@ -46,6 +47,12 @@ export const xcom = {
   pullMapped<T = unknown>(options: { taskId: string; key?: string; dagId?: string; runId?: string }): LazyXComSequence<T> {
     return currentAttempt('pullMapped').pullMapped<T>(options);
   },
+  /**
+   * Pulls like `pull` (`taskIds` required) and removes what it got in this attempt's commit: exactly one successful
+   * attempt of one consumer gets each value. If another consumer committed first, this attempt commits nothing and
+   * fails (retryably); its retry gets `default`/null. A failed attempt leaves the value in place.
+   */
+  consume: ((options: ConsumeOptions) => currentAttempt('consume').consume(options)) as TypedPull<ConsumeOptions>,
   /** A small `XComRef` to a committed XCom (default: of this run), to pass on without copying the value. */
   ref(options: RefOptions): Promise<XComRef> {
     return refTo(currentAttempt('ref'), options);

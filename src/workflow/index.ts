@@ -24,6 +24,7 @@ export { SKIPMIXIN_KEY } from '../dag/skip-decisions';
 export { XComSkip, isXComSkip } from '../common/xcom-skip';
 export type { DagBuilder } from '../dag/dag-builder';
 export type { DagOptions, DagSchedule } from '../dag/dag-options';
+export type { ExclusiveKey, ExclusiveKeys } from '../dag/exclusive-keys';
 export type { TaskOptions as DagTaskOptions, TriggerRule, TaskState } from '../dag/spec';
 export { XComArg, MapInput } from '../dag/xcom-arg';
 export { runDag, dagRunQuery, type DagRunInput } from './dag/run-dag';

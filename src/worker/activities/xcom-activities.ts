@@ -5,6 +5,7 @@ import { RETURN_VALUE_KEY } from '../../store/identity';
 import { itemSourceLength } from '../resolve-items';
 import { toApplicationFailure } from '../to-application-failure';
 import { pullXCom } from '../../pull';
+import { guardedReads } from '../exclusive/guarded-reads';
 import { loadRef } from '../resolve-refs';
 import { refifyingBackend } from '../refifying-backend';
 import type { XComRuntime } from '../runtime';
@@ -21,7 +22,9 @@ export function createXComActivities(runtime: XComRuntime): XComActivities {
         const { security, info, reader } = await workflowCaller(runtime, request.dagId, 'pull in workflow code', request.runId);
         security.assertRead(info, reader, request.options.dagId ?? request.dagId, 'pull in workflow code');
         // The result lands in workflow history: values at or above the threshold travel as refs.
-        const store = refifyingBackend(await runtime.store(), runtime.historyThresholdBytes, (ref) => security.sign(ref));
+        // Workflow code is no task: it reads no key whose declaration names its readers.
+        const guarded = guardedReads(await runtime.store(), { dagId: reader.dagId, taskId: null });
+        const store = refifyingBackend(guarded, runtime.historyThresholdBytes, (ref) => security.sign(ref));
         const caller = {
           dagId: request.dagId,
           runId: request.runId,
@@ -38,7 +41,7 @@ export function createXComActivities(runtime: XComRuntime): XComActivities {
       try {
         const { security, info, reader } = await workflowCaller(runtime, readerDagId, 'resolve in workflow code');
         security.assertRef(info, reader, ref, 'the ref', 'resolve in workflow code');
-        return await loadRef(await runtime.store(), ref);
+        return await loadRef(guardedReads(await runtime.store(), { dagId: reader.dagId, taskId: null }), ref);
       } catch (err) {
         throw toApplicationFailure(err);
       }

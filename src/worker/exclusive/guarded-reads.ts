@@ -1,0 +1,39 @@
+import type { XComBackend } from '../../store/backend';
+import type { XComIdentity } from '../../store/identity';
+import type { XComEntryMeta } from '../../store/types';
+import { assertMayRead, type Reader } from './exclusive-rules';
+
+/**
+ * A view of `inner` whose reads (`get`, `getStream`, `getMany`, `mapped`) refuse entries `reader` may not read
+ * (read isolation, docs/exclusive-xcoms.md). Every read path of a task (pulls, mapped sequences, streams, prior
+ * dates, refs and lookups in its arguments, consumes) goes through it; so do workflow-side pulls and resolves.
+ */
+export function guardedReads(inner: XComBackend, reader: Reader): XComBackend {
+  const check = <T extends XComEntryMeta | undefined>(record: T): T => (record && assertMayRead(reader, record), record);
+  const checkAll = <T extends XComEntryMeta>(records: T[]): T[] => (records.forEach((r) => assertMayRead(reader, r)), records);
+  return {
+    set: (w) => inner.set(w),
+    commit: (w) => inner.commit(w),
+    commitAttempt: (c) => inner.commitAttempt(c),
+    get: async (identity) => check(await inner.get(identity)),
+    ...(inner.getStream && {
+      async getStream(identity: XComIdentity) {
+        const record = await inner.getStream!(identity);
+        try {
+          return check(record);
+        } catch (err) {
+          record?.stream.destroy();
+          throw err;
+        }
+      },
+    }),
+    getMany: async (filter, options) => checkAll(await inner.getMany(filter, options)),
+    mapped: async (scope, range) => checkAll(await inner.mapped(scope, range)),
+    count: (f) => inner.count(f),
+    delete: (i) => inner.delete(i),
+    clear: (s) => inner.clear(s),
+    discard: (w, r) => inner.discard(w, r),
+    ledger: (s) => inner.ledger(s),
+    close: () => inner.close(),
+  };
+}
