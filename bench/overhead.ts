@@ -1,5 +1,5 @@
 /**
- * `npm run bench:overhead [-- --quick] [-- --as-installed]`: what the plugin costs a Temporal workflow, measured in
+ * `npm run bench:overhead [-- --quick] [-- --as-installed] [-- --security]`: what the plugin costs a Temporal workflow, measured in
  * one run on services it starts itself (Temporal dev server, MinIO, Postgres; reused from TEMPORAL_ADDRESS,
  * S3_ENDPOINT, DATABASE_URL):
  *   1. per small activity, the same workflow with and without the plugin (latencies from history event times),
@@ -7,6 +7,10 @@
  *   2. a 10 MiB and a 100 MiB activity result handed to a second activity, as an XComRef through our store vs
  *      through Temporal's External Storage with the S3 driver, on the same MinIO.
  * Prints markdown tables on stdout; progress goes to stderr.
+ *   --quick         fewer activities and large runs
+ *   --as-installed  External Storage without the bench's protobufjs shim (see below)
+ *   --security      instead of 1 and 2: the plugin plain vs the plugin with encryption at rest and a signing key,
+ *                   per small activity (each pulling its upstream) and for 10/100 MiB refs (overhead/security-run.ts)
  *
  * External Storage as npm installs @temporalio/* 1.24.0 fails on its first offloaded payload (see
  * overhead/one-protobufjs.ts); the bench measures it with a shim that fixes that, unless `--as-installed`.
@@ -26,10 +30,11 @@ import { benchStoreConfig } from './lib/service-env';
 import { openOverheadEnv } from './overhead/env';
 import { benchLargeValues, type LargePlan } from './overhead/large-values';
 import { benchPerActivity, type PerActivityPlan } from './overhead/per-activity';
-import { sourceRevision } from './overhead/source-revision';
+import { sourceRevision } from './lib/source-revision';
 import { timeCommits } from './overhead/time-commits';
 import { summarize } from './lib/percentiles';
 import { overheadReport } from './overhead/report';
+import { benchSecurityOverhead, type SecurityOverheadPlan } from './overhead/security-run';
 import { createBenchWorkers } from './overhead/workers';
 
 const MIB = 1024 * 1024;
@@ -38,15 +43,18 @@ interface Plan {
   readonly perActivity: PerActivityPlan;
   readonly commit: CommitPlan;
   readonly large: LargePlan;
+  /** Set by --security: that comparison runs instead of parts 1 and 2. */
+  readonly security: SecurityOverheadPlan | undefined;
 }
 
 function planFor(args: readonly string[]): Plan {
-  const unknown = args.filter((a) => a !== '--quick' && a !== '--as-installed');
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')} (use --quick, --as-installed)`);
+  const unknown = args.filter((a) => !['--quick', '--as-installed', '--security'].includes(a));
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')} (use --quick, --as-installed, --security)`);
   const quick = args.includes('--quick');
   const count = quick ? 50 : 200;
+  const perActivity = { count, rounds: 3, warmupCount: Math.min(count, 50) };
   return {
-    perActivity: { count, rounds: 3, warmupCount: Math.min(count, 50) },
+    perActivity,
     commit: { warmup: 20, iterations: quick ? 150 : 600, rounds: 6 },
     large: {
       warmupBytes: MIB,
@@ -55,6 +63,19 @@ function planFor(args: readonly string[]): Plan {
         { bytes: 100 * MIB, repetitions: quick ? 1 : 2, timeoutMs: 150_000 },
       ],
     },
+    // Odd repetitions, so the median is a run.
+    security: !args.includes('--security')
+      ? undefined
+      : {
+          perActivity,
+          large: {
+            warmupBytes: MIB,
+            sizes: [
+              { bytes: 10 * MIB, repetitions: quick ? 3 : 5, timeoutMs: 60_000 },
+              { bytes: 100 * MIB, repetitions: quick ? 1 : 3, timeoutMs: 150_000 },
+            ],
+          },
+        },
   };
 }
 
@@ -70,6 +91,14 @@ async function main(): Promise<void> {
     for (const line of env.summary) step(line);
     const source = sourceRevision();
     const machine = await describeMachine(env.databaseUrl);
+    if (plan.security) {
+      const sections = await benchSecurityOverhead(env, plan.security, randomBytes(4).toString('hex'), step);
+      const facts = [...machine, temporalFacts(), source, `load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`];
+      process.stdout.write(
+        [`## bench:overhead --security`, '', `\`${command(args)}\` (${((Date.now() - started) / 1000).toFixed(0)} s)`, '', ...facts.map((l) => `- ${l}`), '', sections].join('\n'),
+      );
+      return;
+    }
     const storeConfig = benchStoreConfig(env);
     // The bench's workflows never call the XCom workflow API: record them all, and send refs from 256 KiB as when
     // BENCHMARKS.md's numbers were taken (the default is now Temporal's 2 MiB payload limit).
@@ -94,11 +123,11 @@ async function main(): Promise<void> {
       step('done');
       process.stdout.write(
         overheadReport({
-          command: `npm run bench:overhead${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`,
+          command: command(args),
           seconds: (Date.now() - started) / 1000,
           facts: [
             ...machine,
-            `Temporal CLI ${TEMPORAL_CLI.version} dev server (SQLite in memory) on loopback; @temporalio/* ${sdkVersion()}; External Storage S3 driver ${driverVersion()}`,
+            temporalFacts(),
             `External Storage with the SDK as installed: ${EXTERNAL_STORAGE_AS_INSTALLED === 'ok' ? 'works' : `${EXTERNAL_STORAGE_AS_INSTALLED} (encoding its reference payload)`}; ${AS_INSTALLED ? 'measured as installed (--as-installed)' : "measured with the bench's one-protobufjs shim (bench/overhead/one-protobufjs.ts)"}`,
             source,
             `load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
@@ -114,6 +143,14 @@ async function main(): Promise<void> {
     step('stopping services');
     await env.close();
   }
+}
+
+function command(args: readonly string[]): string {
+  return `npm run bench:overhead${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
+}
+
+function temporalFacts(): string {
+  return `Temporal CLI ${TEMPORAL_CLI.version} dev server (SQLite in memory) on loopback; @temporalio/* ${sdkVersion()}; External Storage S3 driver ${driverVersion()}`;
 }
 
 function sdkVersion(): string {

@@ -23,7 +23,8 @@ export interface ObjectCase {
   readonly get: Comparison;
 }
 
-interface Contestants {
+/** A value both sides write, and what a plain client does with it (bench:store --security uses `value` alone). */
+export interface Contestants {
   readonly name: string;
   readonly sizeBytes: number;
   /** A value for write `i` (distinct bytes per write, so no two writes share an object). */
@@ -76,7 +77,7 @@ export async function benchObjects(env: BenchEnv, plan: ObjectPlan): Promise<Obj
 }
 
 /** One random buffer, stamped with the write's index so every write uploads different bytes. */
-function randomBuffer(size: number): Contestants {
+export function randomBuffer(size: number): Contestants {
   const bytes = randomBytes(size);
   const stamped = (i: number) => {
     bytes.writeInt32BE(i, 0);
@@ -91,7 +92,7 @@ function randomBuffer(size: number): Contestants {
   };
 }
 
-function jsonValue(size: number): Contestants {
+export function jsonValue(size: number): Contestants {
   const rows = compressibleJson(size);
   const text = JSON.stringify(rows);
   return {

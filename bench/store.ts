@@ -1,20 +1,25 @@
 /**
- * `npm run bench:store [-- --quick] [-- --no-breakdown]`: the store against the bare database and S3 calls it is
- * built on, measured in one run on services it starts itself (Postgres and MinIO; reused from DATABASE_URL and
- * S3_ENDPOINT when set). Prints markdown tables; progress goes to stderr.
+ * `npm run bench:store [-- --quick] [-- --no-breakdown] [-- --security]`: the store against the bare database and S3
+ * calls it is built on, measured in one run on services it starts itself (Postgres and MinIO; reused from
+ * DATABASE_URL and S3_ENDPOINT when set). Prints markdown tables; progress goes to stderr.
+ *   --quick         fewer iterations
+ *   --no-breakdown  skip the "where one inline write spends its time" table
+ *   --security      instead of the floors: the same operations on a plain store and on one with signing, auditing of
+ *                   reads and encryption at rest on, interleaved, against issue 10's targets (store-security.ts)
  */
-import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import type { BenchEnv } from './lib/bench-env';
 import { openBenchEnv } from './lib/bench-env';
 import { describeMachine } from './lib/machine';
+import { sourceRevision } from './lib/source-revision';
+import { targetTable } from './lib/target-table';
 import { benchBreakdown, type BreakdownPlan } from './store-breakdown';
 import { benchInline, type InlinePlan, type InlineResult } from './store-inline';
 import { benchMemory } from './store-memory';
 import { benchObjects, type ObjectPlan } from './store-objects';
 import { benchOwnership, type OwnershipPlan } from './store-ownership';
 import { breakdownTable, mainTable, memoryTable, ownershipTable } from './store-report';
+import { benchSecurity, type SecurityPlan } from './store-security';
 
 interface Plan {
   readonly inline: InlinePlan;
@@ -22,14 +27,16 @@ interface Plan {
   readonly breakdown: BreakdownPlan | undefined;
   readonly ownership: OwnershipPlan;
   readonly memoryBytes: number;
+  /** Set by --security: that comparison runs alone. */
+  readonly security: SecurityPlan | undefined;
 }
 
 const MIB = 1024 * 1024;
 
 function planFor(args: readonly string[]): Plan {
-  const known = new Set(['--quick', '--no-breakdown']);
+  const known = new Set(['--quick', '--no-breakdown', '--security']);
   const unknown = args.filter((a) => !known.has(a));
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')} (use --quick, --no-breakdown)`);
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')} (use --quick, --no-breakdown, --security)`);
   const quick = args.includes('--quick');
   return {
     inline: quick
@@ -39,6 +46,11 @@ function planFor(args: readonly string[]): Plan {
     breakdown: args.includes('--no-breakdown') ? undefined : quick ? { warmup: 20, iterations: 200 } : { warmup: 50, iterations: 600 },
     ownership: quick ? { warmup: 50, iterations: 400 } : { warmup: 100, iterations: 3000 },
     memoryBytes: 100 * MIB,
+    security: !args.includes('--security')
+      ? undefined
+      : quick
+        ? { inline: { warmup: 20, iterations: 300 }, batch: { warmup: 2, batches: 8, size: 100 }, objects: { warmup: 3, iterations: 20 } }
+        : { inline: { warmup: 50, iterations: 2000 }, batch: { warmup: 5, batches: 40, size: 100 }, objects: { warmup: 5, iterations: 60 } },
   };
 }
 
@@ -51,6 +63,12 @@ async function main(): Promise<void> {
   try {
     for (const line of env.summary) step(line);
     const machine = [...(await describeMachine(env.databaseUrl)), sourceRevision()];
+    if (plan.security) {
+      const rows = await benchSecurity(env, plan.security, step);
+      machine.push(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+      process.stdout.write(securityReport(machine, rows, (Date.now() - started) / 1000));
+      return;
+    }
     const inline: InlineResult[] = [];
     for (const kind of ['postgres', 'pglite'] as const) {
       step(`inline values on ${kind}`);
@@ -76,15 +94,22 @@ async function main(): Promise<void> {
   }
 }
 
-/** The commit measured, and whether the store's sources had uncommitted changes. */
-function sourceRevision(): string {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: join(__dirname, '..'), encoding: 'utf8' }).trim();
-  try {
-    const dirty = git('status', '--porcelain', '--', 'src', 'sql') !== '';
-    return `source: ${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted changes in src/ or sql/' : ''}`;
-  } catch {
-    return 'source: not a git checkout';
-  }
+function securityReport(machine: readonly string[], rows: Parameters<typeof targetTable>[0], seconds: number): string {
+  return [
+    `# bench:store --security (${process.argv.slice(2).join(' ')}, ${seconds.toFixed(0)} s)`,
+    '',
+    ...machine.map((line) => `- ${line}`),
+    '',
+    '## Signing, auditing of reads and encryption at rest: off (plain) vs on (secure), same run',
+    '',
+    'set = one attempt commit of the result, its ref built (secure: encrypted, one audited read committed with it, the',
+    'ref signed); get = one read by an attempt (secure: through its recording view, object refs verified first, then',
+    'decrypted); commit = a keyed batch, a ref built per entry (secure: encrypted, refs signed). Alternating blocks,',
+    'warm-ups excluded; ratio = secure ÷ plain; `met` judges the p50 ratio.',
+    '',
+    targetTable(rows, { without: 'plain', with: 'secure' }),
+    '',
+  ].join('\n');
 }
 
 function report(

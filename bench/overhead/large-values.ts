@@ -41,7 +41,12 @@ export interface SizeResult {
   readonly externalStorage: PathResult;
 }
 
-type Path = { readonly side: Side; readonly expectRef: boolean; readonly counts: S3CallCounts };
+/** One way of moving the value: a side, whether its workflow must hold a ref, and its S3 call counters. */
+export interface HandoffPath {
+  readonly side: Side;
+  readonly expectRef: boolean;
+  readonly counts: S3CallCounts;
+}
 
 /** Each size through both paths, alternating which goes first, stopping a path at its first failure. */
 export async function benchLargeValues(
@@ -50,11 +55,24 @@ export async function benchLargeValues(
   plan: LargePlan,
   step: (what: string) => void,
 ): Promise<SizeResult[]> {
-  const ours: Path = { side: xcom, expectRef: true, counts: xcom.counts };
-  const theirs: Path = { side: externalStorage, expectRef: false, counts: externalStorage.counts };
+  const ours: HandoffPath = { side: xcom, expectRef: true, counts: xcom.counts };
+  const theirs: HandoffPath = { side: externalStorage, expectRef: false, counts: externalStorage.counts };
+  const sizes = await benchHandoffs([ours, theirs], plan, step);
+  return sizes.map(({ bytes, paths: [x, es] }) => ({ bytes, xcom: x!, externalStorage: es! }));
+}
+
+/**
+ * Each size through every path (a warm-up run each first), the order of the paths reversing from one repetition
+ * to the next, stopping a path at its first failure. Results per size in the order of `paths`.
+ */
+export async function benchHandoffs(
+  paths: readonly HandoffPath[],
+  plan: LargePlan,
+  step: (what: string) => void,
+): Promise<{ bytes: number; paths: PathResult[] }[]> {
   step(`warm-up: ${plan.warmupBytes} bytes through each path`);
-  const brokenBefore = new Map<Path, string>();
-  for (const path of [ours, theirs]) {
+  const brokenBefore = new Map<HandoffPath, string>();
+  for (const path of paths) {
     try {
       await runHandoff(path, plan.warmupBytes, 60_000);
     } catch (err) {
@@ -63,14 +81,13 @@ export async function benchLargeValues(
     }
   }
 
-  const results: SizeResult[] = [];
+  const results: { bytes: number; paths: PathResult[] }[] = [];
   for (const size of plan.sizes) {
-    const state = new Map<Path, { samples: HandoffSample[]; failure?: string; counts: S3CallCounts }>([
-      [ours, { samples: [], counts: zeroCounts(), failure: brokenBefore.get(ours) }],
-      [theirs, { samples: [], counts: zeroCounts(), failure: brokenBefore.get(theirs) }],
-    ]);
+    const state = new Map<HandoffPath, { samples: HandoffSample[]; failure?: string; counts: S3CallCounts }>(
+      paths.map((path) => [path, { samples: [], counts: zeroCounts(), failure: brokenBefore.get(path) }]),
+    );
     for (let rep = 0; rep < size.repetitions; rep++) {
-      for (const path of rep % 2 === 0 ? [ours, theirs] : [theirs, ours]) {
+      for (const path of rep % 2 === 0 ? paths : [...paths].reverse()) {
         const s = state.get(path)!;
         if (s.failure !== undefined) continue;
         step(`${(size.bytes / 2 ** 20).toFixed(0)} MiB #${rep + 1}/${size.repetitions}: ${path.side.label}`);
@@ -84,7 +101,7 @@ export async function benchLargeValues(
         }
       }
     }
-    const finish = (path: Path): PathResult => {
+    const finish = (path: HandoffPath): PathResult => {
       const s = state.get(path)!;
       const runs = s.samples.length;
       return {
@@ -93,12 +110,12 @@ export async function benchLargeValues(
         ...(runs > 0 && { s3PerRun: perRun(s.counts, runs) }),
       };
     };
-    results.push({ bytes: size.bytes, xcom: finish(ours), externalStorage: finish(theirs) });
+    results.push({ bytes: size.bytes, paths: paths.map(finish) });
   }
   return results;
 }
 
-async function runHandoff(path: Path, bytes: number, timeoutMs: number): Promise<HandoffSample> {
+async function runHandoff(path: HandoffPath, bytes: number, timeoutMs: number): Promise<HandoffSample> {
   const { side } = path;
   const nonce = randomBytes(NONCE_BYTES).toString('hex');
   // Computed before the clock starts; it also fills the size's random pool the first time.

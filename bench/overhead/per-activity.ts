@@ -34,21 +34,34 @@ export async function benchPerActivity(
   plan: PerActivityPlan,
   step: (what: string) => void,
 ): Promise<PerActivityResult> {
-  const all = [sides.xcom, sides.bare];
+  const [withPlugin, withoutPlugin] = await benchSides([sides.xcom, sides.bare], plan, step, 'sequentialSmallActivities');
+  return { plan, withoutPlugin: withoutPlugin!, withPlugin: withPlugin! };
+}
+
+/**
+ * Runs `workflowType(count)` on each side (a warm-up run each, then rounds whose first side alternates) and returns
+ * each side's pooled latencies, in the order given.
+ */
+export async function benchSides(
+  all: readonly Side[],
+  plan: PerActivityPlan,
+  step: (what: string) => void,
+  workflowType: SmallWorkflow,
+): Promise<SideLatency[]> {
   const samples = new Map<Side, { timings: ActivityTiming[]; workflowMs: number }>(all.map((s) => [s, { timings: [], workflowMs: 0 }]));
   step(`warm-up: ${plan.warmupCount} activities per side`);
-  for (const side of all) await runOnce(side, plan.warmupCount);
+  for (const side of all) await runOnce(side, plan.warmupCount, workflowType);
   for (let round = 0; round < plan.rounds; round++) {
     // The side that goes first alternates from round to round.
     for (const side of round % 2 === 1 ? [...all].reverse() : all) {
       step(`round ${round + 1}/${plan.rounds}: ${plan.count} activities, ${side.label}`);
-      const timings = await runOnce(side, plan.count);
+      const timings = await runOnce(side, plan.count, workflowType);
       const into = samples.get(side)!;
       into.timings.push(...timings.activities);
       into.workflowMs += timings.workflowMs;
     }
   }
-  const latency = (side: Side): SideLatency => {
+  return all.map((side): SideLatency => {
     const { timings, workflowMs } = samples.get(side)!;
     return {
       total: summarize(timings.map((t) => t.totalMs)),
@@ -58,13 +71,15 @@ export async function benchPerActivity(
       gap: summarize(timings.filter((_, i) => i % plan.count !== 0).map((t) => t.gapBeforeMs)),
       workflowPerActivityMs: workflowMs / timings.length,
     };
-  };
-  return { plan, withoutPlugin: latency(sides.bare), withPlugin: latency(sides.xcom) };
+  });
 }
 
-async function runOnce(side: Side, count: number): Promise<{ activities: ActivityTiming[]; workflowMs: number }> {
+/** The bench workflows that run `count` small activities in sequence. */
+export type SmallWorkflow = 'sequentialSmallActivities' | 'pullingSmallActivities';
+
+async function runOnce(side: Side, count: number, workflowType: SmallWorkflow): Promise<{ activities: ActivityTiming[]; workflowMs: number }> {
   const workflowId = `bench-small-${side.taskQueue}-${Date.now()}`;
-  const done = await side.client.workflow.execute<typeof sequentialSmallActivities>('sequentialSmallActivities', {
+  const done = await side.client.workflow.execute<typeof sequentialSmallActivities>(workflowType, {
     taskQueue: side.taskQueue,
     workflowId,
     args: [count],

@@ -43,14 +43,19 @@ export function overheadReport(m: OverheadMeasurements): string {
 
 /** Part 1: the same workflow with and without the plugin; ratios are with / without. */
 export function perActivityTable(result: PerActivityResult): string {
-  const { withPlugin: on, withoutPlugin: off } = result;
+  const n = result.plan.count * result.plan.rounds;
+  return latencyPairTable(result.withoutPlugin, result.withPlugin, n, { before: 'without', after: 'with plugin' });
+}
+
+/** Two sides' per-activity latencies from history, side by side; ratios are after / before. */
+export function latencyPairTable(off: SideLatency, on: SideLatency, n: number, labels: { readonly before: string; readonly after: string }): string {
   const row = (label: string, pick: (s: SideLatency) => Summary) => {
     const [a, b] = [pick(off), pick(on)];
     return [label, formatMs(a.p50Ms), formatMs(b.p50Ms), formatRatio(b.p50Ms / a.p50Ms), formatMs(a.p99Ms), formatMs(b.p99Ms), formatRatio(b.p99Ms / a.p99Ms)];
   };
-  const n = result.plan.count * result.plan.rounds;
+  const { before, after } = labels;
   return markdownTable(
-    ['per activity (history event times)', 'p50 without', 'p50 with plugin', 'p50 ratio', 'p99 without', 'p99 with plugin', 'p99 ratio'],
+    ['per activity (history event times)', `p50 ${before}`, `p50 ${after}`, 'p50 ratio', `p99 ${before}`, `p99 ${after}`, 'p99 ratio'],
     [
       row(`**scheduled → completed** (n=${n} per side)`, (s) => s.total),
       row('  of which scheduled → started (dispatch)', (s) => s.dispatch),
@@ -99,31 +104,32 @@ export function largeSummaryTable(results: readonly SizeResult[]): string {
 
 /** Part 2, broken down per path: where the time went (history) and what moved through S3. */
 export function largeDetailTable(results: readonly SizeResult[]): string {
-  const rows: string[][] = [];
-  for (const r of results) {
-    for (const [label, path] of [
-      ['XComRef (plugin)', r.xcom],
-      ['External Storage', r.externalStorage],
-    ] as const) {
-      const s = path.samples;
-      if (s.length === 0) {
-        rows.push([formatBytes(r.bytes), label, '0', `failed: ${path.failure ?? '?'}`, '', '', '', '', '']);
-        continue;
-      }
-      const e2e = s.map((x) => x.endToEndMs);
-      rows.push([
-        formatBytes(r.bytes),
-        label + (path.failure ? ` (then failed: ${path.failure})` : ''),
-        String(s.length),
-        formatMs(p50(e2e)),
-        `${formatMs(Math.min(...e2e))} – ${formatMs(Math.max(...e2e))}`,
-        `${formatMs(p50of(s, 'produceMs'))} (${formatMs(p50of(s, 'produceDispatchMs'))})`,
-        formatMs(p50of(s, 'handoffMs')),
-        `${formatMs(p50of(s, 'consumeMs'))} (${formatMs(p50of(s, 'consumeDispatchMs'))})`,
-        path.s3PerRun ? formatCalls(path.s3PerRun) : '',
-      ]);
-    }
-  }
+  return handoffDetailTable(
+    results.flatMap((r) => [
+      { bytes: r.bytes, label: 'XComRef (plugin)', path: r.xcom },
+      { bytes: r.bytes, label: 'External Storage', path: r.externalStorage },
+    ]),
+  );
+}
+
+/** One row per path and size: runs, end to end, producer, hand-off, consumer, S3 calls. */
+export function handoffDetailTable(paths: readonly { readonly bytes: number; readonly label: string; readonly path: PathResult }[]): string {
+  const rows = paths.map(({ bytes, label, path }) => {
+    const s = path.samples;
+    if (s.length === 0) return [formatBytes(bytes), label, '0', `failed: ${path.failure ?? '?'}`, '', '', '', '', ''];
+    const e2e = s.map((x) => x.endToEndMs);
+    return [
+      formatBytes(bytes),
+      label + (path.failure ? ` (then failed: ${path.failure})` : ''),
+      String(s.length),
+      formatMs(p50(e2e)),
+      `${formatMs(Math.min(...e2e))} – ${formatMs(Math.max(...e2e))}`,
+      `${formatMs(p50of(s, 'produceMs'))} (${formatMs(p50of(s, 'produceDispatchMs'))})`,
+      formatMs(p50of(s, 'handoffMs')),
+      `${formatMs(p50of(s, 'consumeMs'))} (${formatMs(p50of(s, 'consumeDispatchMs'))})`,
+      path.s3PerRun ? formatCalls(path.s3PerRun) : '',
+    ];
+  });
   return markdownTable(
     ['value', 'path', 'runs', 'end to end median', 'min – max', 'producer activity (dispatch)', 'hand-off (workflow task)', 'consumer activity (dispatch)', 'S3 calls per run'],
     rows,

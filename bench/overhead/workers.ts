@@ -25,7 +25,7 @@ export interface BenchWorkers {
   close(): Promise<void>;
 }
 
-const QUIET_BUNDLER = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
+export const QUIET_BUNDLER = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
 
 /**
  * Bundles the bench workflows twice (with and without the plugin's workflow interceptors) and builds the three
@@ -78,7 +78,7 @@ export async function createBenchWorkers(env: OverheadEnv, plugin: XComPlugin, m
 }
 
 /** `fn` while every worker runs; each stops (in reverse order) when it settles. */
-function runAll<T>(workers: readonly Worker[], fn: () => Promise<T>): Promise<T> {
+export function runAll<T>(workers: readonly Worker[], fn: () => Promise<T>): Promise<T> {
   const [first, ...rest] = workers;
   return first ? first.runUntil(() => runAll(rest, fn)) : fn();
 }

@@ -1,6 +1,6 @@
 // Sandbox code: imports only @temporalio/workflow and ../../src/workflow (activity types are erased).
 import { proxyActivities } from '@temporalio/workflow';
-import { isXComRef } from '../../src/workflow';
+import { isXComRef, withTask } from '../../src/workflow';
 import type * as activities from './activities';
 
 // One attempt only: a failure must show up as a failed run, not as a slow sample.
@@ -10,6 +10,17 @@ const large = proxyActivities<typeof activities>({ startToCloseTimeout: '10 minu
 /** `count` small activities one after another; the bench reads their latencies from the history. */
 export async function sequentialSmallActivities(count: number): Promise<number> {
   for (let i = 0; i < count; i++) await small.smallResult(i);
+  return count;
+}
+
+/**
+ * `count` small activities one after another, each but the first pulling its upstream's result in the activity
+ * (`xcom.pull`), so every task reads one XCom (audited with its commit) and writes one.
+ */
+export async function pullingSmallActivities(count: number): Promise<number> {
+  for (let i = 0; i < count; i++) {
+    await withTask({ taskId: `t${i}` }, () => small.pullThenResult(i, i === 0 ? null : `t${i - 1}`));
+  }
   return count;
 }
 
