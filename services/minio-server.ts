@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port';
+import { freePorts } from './free-port';
 import { ensureGoBinary } from './go-binary';
 import { envWithout, ManagedChild } from './managed-child';
 import { ensureBucket } from './s3-bucket';
@@ -49,7 +49,7 @@ async function startOnce(binary: string): Promise<MinioServer> {
   const certsDir = join(root, 'certs');
   mkdirSync(dataDir);
   mkdirSync(certsDir);
-  const [port, consolePort] = [await freePort(), await freePort()];
+  const [port, consolePort] = await freePorts(2);
   const endpoint = `http://127.0.0.1:${port}`;
   const args = [
     'server', dataDir,

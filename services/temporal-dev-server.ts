@@ -1,5 +1,5 @@
 import { Connection } from '@temporalio/client';
-import { freePort } from './free-port';
+import { freePorts } from './free-port';
 import { ensureGoBinary } from './go-binary';
 import { envWithout, ManagedChild } from './managed-child';
 import { TEMPORAL_CLI } from './versions';
@@ -33,7 +33,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
 }
 
 async function startOnce(binary: string): Promise<TemporalDevServer> {
-  const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, httpPort, metricsPort] = await freePorts(3);
   const address = `127.0.0.1:${port}`;
   const namespace = 'default';
   const args = [
