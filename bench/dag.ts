@@ -18,11 +18,20 @@ import { describeMachine } from './lib/machine';
 import { FAN_OUT_DAGS, MAX_ACTIVE_TASKS } from './dag/dags';
 import { openTemporalBenchEnv } from './lib/temporal-bench-env';
 import { benchStoreConfig } from './lib/service-env';
-import { breakdownTable, runnerRatio, wallTable, type CaseResult } from './dag/report';
+import { breakdownTable, commitUnderFanOut, runnerRatio, wallTable, type CaseResult } from './dag/report';
 import { benchCases, sampleOnce, type BenchCase, type Sample } from './dag/runs';
 import { replayMs } from './dag/replay';
 import { probeStore } from './dag/store-probe';
 import { createDagBenchWorkers, WORKER_SETTINGS } from './dag/workers';
+
+/** Instances of the hand-written fan-out run one at a time each round: `store.commit` alone. */
+const ALONE_COUNT = 100;
+
+interface Measured {
+  readonly results: CaseResult[];
+  /** The hand-written workflow with one instance at a time, once per round. */
+  readonly alone: Sample[];
+}
 
 interface Plan {
   readonly count: number;
@@ -56,10 +65,10 @@ async function main(): Promise<void> {
     step('bundling the bench workflows (with and without the plugin)');
     const workers = await createDagBenchWorkers(env, plugin, randomBytes(4).toString('hex'));
     try {
-      const results = await workers.runWhile(async () => {
+      const { results, alone } = await workers.runWhile(async () => {
         const store = await plugin.store();
         const cases = benchCases(workers.xcom, workers.bare, store, probeStore(store));
-        const measured = await measure(cases, plan, step);
+        const { results: measured, alone } = await measure(cases, plan, step);
         step('replaying a history of (a) and of (b)');
         const withReplays: CaseResult[] = [];
         for (const r of measured) {
@@ -67,7 +76,7 @@ async function main(): Promise<void> {
           const last = r.samples[r.samples.length - 1]!;
           withReplays.push(r.case.side === workers.xcom ? { ...r, replayMs: await replayMs(r.case.side, last.workflowId, workers.pluginBundle, plugin) } : r);
         }
-        return withReplays;
+        return { results: withReplays, alone };
       });
       step('done');
       const ratio = runnerRatio(results);
@@ -97,6 +106,8 @@ async function main(): Promise<void> {
           '',
           breakdownTable(results),
           '',
+          commitUnderFanOut(results, alone, MAX_ACTIVE_TASKS),
+          '',
         ].join('\n'),
       );
     } finally {
@@ -108,8 +119,10 @@ async function main(): Promise<void> {
   }
 }
 
-async function measure(cases: readonly BenchCase[], plan: Plan, step: (what: string) => void): Promise<CaseResult[]> {
+async function measure(cases: readonly BenchCase[], plan: Plan, step: (what: string) => void): Promise<Measured> {
   const samples = new Map<BenchCase, Sample[]>(cases.map((c) => [c, []]));
+  const hand = cases.find((c) => c.id === 'hand')!;
+  const alone: Sample[] = [];
   for (const c of cases) {
     step(`warm-up: ${c.label}`);
     await sampleOnce(c, plan.count, MAX_ACTIVE_TASKS);
@@ -121,8 +134,11 @@ async function measure(cases: readonly BenchCase[], plan: Plan, step: (what: str
       step(`round ${round + 1}/${plan.reps}: ${c.label}: ${(sample.wallMs / 1000).toFixed(2)} s, ${sample.history.events} events`);
       samples.get(c)!.push(sample);
     }
+    // The same commits one at a time, in every round so load drift reaches both: the floor of "under fan-out".
+    alone.push(await sampleOnce(hand, ALONE_COUNT, 1));
+    step(`round ${round + 1}/${plan.reps}: ${ALONE_COUNT} instances one at a time`);
   }
-  return cases.map((c) => ({ case: c, samples: samples.get(c)! }));
+  return { results: cases.map((c) => ({ case: c, samples: samples.get(c)! })), alone };
 }
 
 function packageVersion(manifest: string): string {

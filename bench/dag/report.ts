@@ -55,7 +55,7 @@ export function breakdownTable(results: readonly CaseResult[]): string {
     ['store `get` (item resolution): calls, p50, summed', (r) => storeCell(r, 'get')],
     ['store `mapped` (sequence reads): calls, p50, summed', (r) => storeCell(r, 'mapped')],
     ['store `count`: calls', (r) => storeCell(r, 'count')],
-    ['store `commit` (results): calls, p50, summed', (r) => storeCell(r, 'commit')],
+    ['store `commitAttempt` (results): calls, p50, summed', (r) => storeCell(r, 'commitAttempt')],
   ];
   return markdownTable(
     ['per run (median over runs)', ...results.map((r) => r.case.label.replace(/^(\(\w\)).*$/, '$1'))],
@@ -92,4 +92,22 @@ export function runnerRatio(results: readonly CaseResult[]): { ofP50s: number; p
     ofP50s: p50Wall(by.runner) / p50Wall(by.hand),
     perRound: by.runner.samples.map((s, i) => s.wallMs / by.hand.samples[i]!.wallMs),
   };
+}
+
+/**
+ * Group commit under fan-out (issue 13): `store.commit` p50 with `maxActive` instances at once, against the same
+ * commits one at a time (the hand-written workflow with one slot), and the runner against the hand-written workflow
+ * without the plugin.
+ */
+export function commitUnderFanOut(results: readonly CaseResult[], alone: readonly Sample[], maxActive: number): string {
+  const by = byId(results);
+  const commitP50 = (samples: readonly Sample[]) => median(samples.flatMap((s) => s.store?.commitAttempt.samplesMs ?? []));
+  const base = commitP50(alone);
+  const rows = [by.runner, by.hand].map((r) => {
+    const p50 = commitP50(r.samples);
+    return [`store \`commitAttempt\` p50, ${maxActive} at once: ${r.case.label}`, formatMs(p50), formatMs(base), formatRatio(p50 / base), '≤ 3×', p50 / base <= 3 ? 'yes' : 'NO'];
+  });
+  const runner = p50Wall(by.runner) / p50Wall(by.floor);
+  rows.push(['DAG runner ÷ hand-written `Promise.all` without the plugin (p50 wall)', formatMs(p50Wall(by.runner)), formatMs(p50Wall(by.floor)), formatRatio(runner), '≤ 1.15×', runner <= 1.15 ? 'yes' : 'NO']);
+  return markdownTable(['issue 13: group commit under fan-out', 'measured', 'floor (one at a time; no plugin)', 'ratio', 'target', 'met'], rows);
 }

@@ -7,10 +7,10 @@ export interface MethodCalls {
   readonly samplesMs: readonly number[];
 }
 
-export type ProbedMethod = 'get' | 'mapped' | 'count' | 'getMany' | 'commit';
+export type ProbedMethod = 'get' | 'mapped' | 'count' | 'getMany' | 'commit' | 'commitAttempt';
 export type StoreCalls = Readonly<Record<ProbedMethod, MethodCalls>>;
 
-const PROBED: readonly ProbedMethod[] = ['get', 'mapped', 'count', 'getMany', 'commit'];
+const PROBED: readonly ProbedMethod[] = ['get', 'mapped', 'count', 'getMany', 'commit', 'commitAttempt'];
 
 export interface StoreProbe {
   /** Starts a new window of counting. */
@@ -22,7 +22,8 @@ export interface StoreProbe {
 /**
  * Counts and times the reads and commits the plugin's store serves, by wrapping the methods of the instance the
  * plugin uses (the bench's view only; the store is unchanged). Reads in an activity's arguments (item resolution,
- * sequences) are `get` and `mapped`; `count` is the runner's `__xcom_length`; `commit` records each result.
+ * sequences) are `get` and `mapped`; `count` is the runner's `__xcom_length`; `commitAttempt` records each task attempt's result and pushes (`commit`:
+ * writes outside an attempt).
  */
 export function probeStore(backend: XComBackend): StoreProbe {
   let current = fresh();
