@@ -19,7 +19,8 @@ import { createPostgresEngine } from '../src/engines/postgres-engine';
 import { migrate } from '../src/migrations/migrate';
 import { migrations } from '../src/migrations/generated';
 import { DirectoryObjectStore } from '../src/objects/directory-object-store';
-import { entryPage } from '../src/cli/queries/entry-page';
+import { entryPage, listingPage } from '../src/cli/queries/entry-page';
+import { listRunDates } from '../src/store/retention/list-runs';
 import { SubscriptionStore } from '../src/subscriptions/subscription-store';
 import { XComStore } from '../src/store/xcom-store';
 import { describeMachine } from './lib/machine';
@@ -222,8 +223,11 @@ async function explainLookups(
     ['includePriorDates, only the oldest run has it', () => pullXCom(store, next, { taskIds: 'task_0', key: plan.rareKey, includePriorDates: true })],
     ['wait registration lookup (any run, never written)', () => subscriptions.find(neverWrittenTarget(plan))],
     ['count (a task instance of a run)', () => store.count({ dagIds: plan.dagId, runId: 'run_0050000', taskIds: 'task_1' })],
-    ['xcom list, first page (50), no filter', () => entryPage(engine, schema, { limit: 50 })],
-    ['xcom runs, first page (50), no filter', () => store.listRuns({ limit: 50 })],
+    ['xcom list, first page (50), no filter', () => listingPage(engine, schema, { limit: 50 })],
+    ['xcom list, first page, --dag --task --key', () => listingPage(engine, schema, { dagId: plan.dagId, taskId: 'task_4', key: 'return_value', limit: 50 })],
+    ['xcom list -o json, first page (50), no filter', () => entryPage(engine, schema, { limit: 50 })],
+    ['xcom runs, first page (50), no filter', () => listRunDates(engine, schema, { limit: 50 })],
+    ['xcom runs --sizes, first page (50), no filter', () => store.listRuns({ limit: 50 })],
   ];
   const out: Explained[] = [];
   for (const [name, action] of lookups) {

@@ -1,5 +1,6 @@
-import { entryPage } from '../../src/cli/queries/entry-page';
+import { entryPage, listingPage } from '../../src/cli/queries/entry-page';
 import { pullXCom } from '../../src/pull/pull-xcom';
+import { listRunDates } from '../../src/store/retention/list-runs';
 import type { PullCaller } from '../../src/pull/pull-options';
 import type { SubscriptionStore } from '../../src/subscriptions/subscription-store';
 import type { ResolvedWaitTarget } from '../../src/subscriptions/wait-target';
@@ -58,11 +59,14 @@ export function scaleOperations(ctx: ScaleContext): ScaleOperation[] {
     { name: 'includePriorDates, the newest run has it', kind: 'read', target: 4, run: async () => void (await pullXCom(store, next, { taskIds: 'task_0', includePriorDates: true })) },
     { name: 'includePriorDates, only the oldest run has it', kind: 'read', target: 3, run: async () => void (await pullXCom(store, next, { taskIds: 'task_0', key: plan.rareKey, includePriorDates: true })) },
     { name: 'wait registration lookup (any run, never written)', kind: 'read', target: 3, run: async () => void (await subscriptions.find(neverWrittenTarget(plan))) },
-    { name: 'xcom list, first page (50), no filter', kind: 'read', target: 3, like: { rows: 50 }, run: async () => void (await entryPage(engine, schema, { limit: 50 })) },
-    { name: 'xcom list, first page, --dag', kind: 'read', target: 4, like: { rows: 50 }, run: async () => void (await entryPage(engine, schema, { dagId, limit: 50 })) },
-    { name: 'xcom list, first page, --dag --task --key', kind: 'read', target: 4, like: { rows: 50 }, run: async () => void (await entryPage(engine, schema, { dagId, taskId: 'task_4', key: 'return_value', limit: 50 })) },
-    { name: 'xcom runs, first page (50), no filter', kind: 'read', target: 3, like: { rows: 50 }, run: async () => void (await store.listRuns({ limit: 50 })) },
-    { name: 'xcom runs, first page, --dag', kind: 'read', target: 4, like: { rows: 50 }, run: async () => void (await store.listRuns({ dagId, limit: 50 })) },
+    // What `xcom list` reads for its table (the cells it shows and the value to preview); `-o json` reads full rows.
+    { name: 'xcom list, first page (50), no filter', kind: 'read', target: 3, like: { rows: 50 }, run: async () => void (await listingPage(engine, schema, { limit: 50 })) },
+    { name: 'xcom list, first page, --dag', kind: 'read', target: 4, like: { rows: 50 }, run: async () => void (await listingPage(engine, schema, { dagId, limit: 50 })) },
+    { name: 'xcom list, first page, --dag --task --key', kind: 'read', target: 4, like: { rows: 50 }, run: async () => void (await listingPage(engine, schema, { dagId, taskId: 'task_4', key: 'return_value', limit: 50 })) },
+    { name: 'xcom list -o json, first page (50), no filter', kind: 'read', target: 4, like: { rows: 50 }, run: async () => void (await entryPage(engine, schema, { limit: 50 })) },
+    // What `xcom runs` and the web page's runs page read: the runs without their sizes (those are `--sizes`).
+    { name: 'xcom runs, first page (50), no filter', kind: 'read', target: 3, like: { rows: 50 }, run: async () => void (await listRunDates(engine, schema, { limit: 50 })) },
+    { name: 'xcom runs, first page, --dag', kind: 'read', target: 4, like: { rows: 50 }, run: async () => void (await listRunDates(engine, schema, { dagId, limit: 50 })) },
     {
       name: "commit of a run's 30 entries (10 attempts at once)",
       kind: 'write',

@@ -1,9 +1,9 @@
 import { inspect } from 'node:util';
+import type { ValueLocation } from '../codec/encoded-value';
 import type { ValueCodec } from '../codec/value-codec';
 import type { EntryRow } from '../store/entry-rows';
 import { maskValue } from '../masking/mask-value';
 import { noMask, type Mask } from '../masking/sensitive-names';
-import type { XComEntryMeta } from '../store/types';
 
 /**
  * A readable rendering of a value (Maps, Sets, Dates and Buffers shown as such), cut to `maxChars` unless `full`,
@@ -32,8 +32,8 @@ export function previewLine(value: unknown, maxChars: number): string {
  */
 export async function entryPreview(
   codec: ValueCodec,
-  row: EntryRow,
-  meta: XComEntryMeta,
+  row: Pick<EntryRow, 'inline_value' | 'encoding' | 'digest'>,
+  meta: ValueLocation & { readonly key: string },
   maxChars: number,
   mask: Mask = noMask,
 ): Promise<string> {

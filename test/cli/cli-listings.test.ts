@@ -116,7 +116,8 @@ describe('xcom tasks, ledger, and keyset pages of list and runs (built binary)',
   }, 300_000);
 
   test('list and runs: walking the pages gives every row once, in the order of one big page', async () => {
-    for (const args of [['list'], ['list', '--dag', 'pages_1'], ['list', '--key', 'b'], ['runs'], ['runs', '--dag', 'pages_0']]) {
+    const oneKey = ['list', '--dag', 'pages_0', '--task', 't', '--key', 'a'];
+    for (const args of [['list'], ['list', '--dag', 'pages_1'], ['list', '--key', 'b'], oneKey, ['runs'], ['runs', '--sizes'], ['runs', '--dag', 'pages_0']]) {
       const all = JSON.parse((await runCli([...args, '--json', '--limit', '1000'], env)).stdout) as Item[];
       expect(all.length).toBeGreaterThan(2);
       expect({ args, items: await walk(args, 2) }).toEqual({ args, items: all });
@@ -125,6 +126,12 @@ describe('xcom tasks, ledger, and keyset pages of list and runs (built binary)',
     const listed = JSON.parse((await runCli(['list', '--dag', 'pages_0', '--json'], env)).stdout) as Item[];
     expect(listed.map((e) => `${e.runId}.${e.key}`)).toEqual(['r3.a', 'r3.b', 'r6.a', 'r6.b', 'r0.a', 'r0.b']);
 
+    // One key of one task is read from the key's own index (entries_latest), in the same order and with the same cursors.
+    expect((JSON.parse((await runCli([...oneKey, '--json'], env)).stdout) as Item[]).map((e) => e.runId)).toEqual(['r3', 'r6', 'r0']);
+    expect(await walk(oneKey, 1)).toEqual(await walk(oneKey, 3));
+    const mapped = await walk(['list', '--dag', dag, '--task', 'transform', '--key', 'return_value'], 1);
+    expect(mapped.map((e) => `${e.runId}[${e.mapIndex}]`)).toEqual([`${runId}[0]`, `${runId}[2]`]);
+
     // Under a table the cursor is printed on stdout; a cursor of another listing is refused.
     const table = await runCli(['runs', '--limit', '2'], env);
     const cursor = /^next page: --after (\S+)$/m.exec(table.stdout)?.[1];
@@ -132,4 +139,44 @@ describe('xcom tasks, ledger, and keyset pages of list and runs (built binary)',
     const wrong = await runCli(['list', '--after', cursor!], env);
     expect(wrong.status).toBe(2);
   }, 600_000); // some fifty processes
+
+  test("list's table reads only the columns it shows: the same rows, cells and pages as the document", async () => {
+    // Each table row as its cells (the preview, last, may hold spaces), and the cursor printed under the table.
+    const tablePage = async (args: string[]) => {
+      const out = await runCli(args, env);
+      expect(out.status).toBe(0);
+      const lines = out.stdout.trim().split('\n');
+      expect(lines[0]).toMatch(/^dag_id +run_id +task_id +map_index +key +attempt +size +stored +updated_at +value$/);
+      const next = /^next page: --after (\S+)$/m.exec(out.stdout)?.[1];
+      const cells = (l: string) => {
+        const split = l.split(/ +/);
+        return [...split.slice(0, 9), split.slice(9).join(' ')];
+      };
+      return { rows: lines.slice(2).filter((l) => !l.startsWith('next page:')).map(cells), next };
+    };
+    const rows: string[][] = [];
+    let after: string[] = [];
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await tablePage(['list', '--limit', '4', ...after]);
+      rows.push(...page.rows);
+      if (page.next === undefined) break;
+      after = ['--after', page.next];
+    }
+    const items = JSON.parse((await runCli(['list', '--json', '--limit', '1000'], env)).stdout) as Item[];
+    expect(rows).toEqual(
+      items.map((e) => [e.dagId, e.runId, e.taskId, String(e.mapIndex), e.key, String(e.attempt), String(e.sizeBytes), e.objectKey === null ? 'inline' : 'object', e.updatedAt, e.preview]),
+    );
+  }, 300_000);
+
+  test('runs: dates by default; entries and stored bytes with --sizes', async () => {
+    const plain = await runCli(['runs', '--dag', 'pages_0'], env);
+    expect(plain.stdout).toMatch(/^dag_id +run_id +logical_date +created_at$/m);
+    const sized = await runCli(['runs', '--dag', 'pages_0', '--sizes'], env);
+    expect(sized.stdout).toMatch(/^dag_id +run_id +logical_date +created_at +entries +stored$/m);
+    expect(sized.stdout).toMatch(/^pages_0 +r3 +\S+ +2 +\d+ B$/m);
+    const [run] = JSON.parse((await runCli(['runs', '--dag', 'pages_0', '--json', '--limit', '1'], env)).stdout) as Item[];
+    expect(Object.keys(run!).sort()).toEqual(['createdAt', 'dagId', 'logicalDate', 'runId']);
+    const [withSizes] = JSON.parse((await runCli(['runs', '--dag', 'pages_0', '--sizes', '--json', '--limit', '1'], env)).stdout) as Item[];
+    expect(withSizes).toEqual({ ...run, entries: 2, bytes: expect.any(Number) });
+  }, 300_000);
 });

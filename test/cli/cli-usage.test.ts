@@ -42,7 +42,7 @@ describe('xcom usage (built binary, no store needed)', () => {
     ['clear', ['--dag', '--run', '--task', '--map-index', '--yes']],
     ['trim-ledger', ['--older-than', '--audit-older-than', '--yes']],
     ['lineage', ['--dag', '--run', '--task', '--key', '--upstream', '--limit', '--after', '--no-mask']],
-    ['runs', ['--dag', '--limit', '--after']],
+    ['runs', ['--dag', '--limit', '--after', '--sizes']],
     ['tasks', ['--dag', '--run', '--after']],
     ['ledger', ['--dag', '--run', '--outcome']],
     ['list', ['--dag', '--limit', '--after', '--preview-chars']],
