@@ -9,13 +9,13 @@ import {
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { Readable } from 'node:stream';
 import { describeS3Error, errorShape, explainS3Failure } from './s3-failure';
 import { XComConfigError, XComError, XComObjectNotFoundError } from '../errors';
 import { assertRange } from './byte-range';
 import { assertObjectKey, assertObjectPrefix } from './object-key-rules';
 import type { ObjectInfo, ObjectStore } from './object-store';
 import { readIntoBuffer } from './read-into-buffer';
+import { uploadStream } from './streamed-upload';
 
 const STORE = 'S3ObjectStore';
 const MIB = 1024 * 1024;
@@ -36,7 +36,7 @@ export interface S3ObjectStoreOptions {
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
   /** Multipart part size; default 8 MiB, at least 5 MiB. Grown automatically past 10,000 parts. */
   readonly partSizeBytes?: number;
-  /** Parts uploaded in parallel; default 4. Memory in flight is at most `queueSize` parts (slices of the body). */
+  /** Parts uploaded in parallel; default 4. A streamed value holds at most `queueSize + 1` parts in memory. */
   readonly queueSize?: number;
   /** Bodies of this size or more go up as a multipart upload; default 16 MiB. */
   readonly multipartThresholdBytes?: number;
@@ -104,18 +104,14 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  /** A multipart upload fed as bytes arrive: at most `queueSize` parts in memory; aborted (no parts left) on failure. */
+  /** Streamed as bytes arrive, with at most `queueSize + 1` parts in memory (src/objects/streamed-upload.ts). */
   async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<void> {
     const Key = this.fullKey(key);
     try {
-      const upload = new Upload({
-        client: this.client,
-        params: { Bucket: this.bucket, Key, Body: Readable.from(body, { objectMode: false }) },
-        partSize: this.partSizeBytes,
-        queueSize: this.queueSize,
-        leavePartsOnError: false,
-      });
-      await upload.done();
+      await uploadStream(
+        { client: this.client, bucket: this.bucket, key: Key, partSizeBytes: this.partSizeBytes, queueSize: this.queueSize, maxParts: MAX_PARTS },
+        body,
+      );
     } catch (err) {
       // The source's own error (a cap, an integrity failure) is the one to report, not the upload's.
       if (err instanceof XComError) throw err;
