@@ -85,7 +85,8 @@ describe('declared in the DAG (defineDag exclusive)', () => {
     expectFailed(outcomes.workflowResolve, 'XComExclusiveReaderError', /task '\(workflow code of DAG 'exclusive_tokens'\)' may not read it/);
   });
 
-  test('read isolation: a pull in workflow code fails', () => {
+  test('read isolation: a pull or a waitForXCom in workflow code fails', () => {
+    expectFailed(outcomes.workflowWait, 'XComExclusiveReaderError', /key 'api_token' .* task '\(workflow code of DAG 'exclusive_tokens'\)' may not read it/);
     expectFailed(outcomes.workflowPull, 'XComExclusiveReaderError', /key 'api_token' .* may be read only by task\(s\) 'charge'; task '\(workflow code of DAG 'exclusive_tokens'\)'/);
     for (const outcome of Object.values(outcomes)) if (outcome !== outcomes.charge && outcome !== outcomes.workflowResolve) expect(JSON.stringify(outcome)).not.toContain('token-value');
   });

@@ -1,3 +1,4 @@
+import { guardedReads } from '../exclusive/guarded-reads';
 import { Context } from '@temporalio/activity';
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
@@ -43,7 +44,7 @@ export function createXComWaitActivities(runtime: XComRuntime): XComWaitActiviti
             expiresInMs,
           });
           if (!registration.found) return { found: false, subscriptionId: registration.subscriptionId };
-          const found = await readFound(store, runtime.historyThresholdBytes, security, registration.found);
+          const found = await readFound(guardedReads(store, { dagId: reader.dagId, taskId: null }), runtime.historyThresholdBytes, security, registration.found);
           // Deleted between the registration and this read (a cleanup): register again.
           if (found) return found;
         }
@@ -79,7 +80,9 @@ export function createXComWaitActivities(runtime: XComRuntime): XComWaitActiviti
           { dagIds: ref.dagId, runId: ref.runId, taskIds: ref.taskId, mapIndexes: ref.mapIndex, key: ref.key },
           { values: false },
         );
-        return (meta && (await readFound(store, runtime.historyThresholdBytes, security, meta))) ?? { found: false };
+        // Workflow code is no task: it reads no key whose declaration names its readers (docs/exclusive-xcoms.md).
+        const guarded = guardedReads(store, { dagId: reader.dagId, taskId: null });
+        return (meta && (await readFound(guarded, runtime.historyThresholdBytes, security, meta))) ?? { found: false };
       } catch (err) {
         throw toApplicationFailure(err);
       }
