@@ -31,6 +31,14 @@ export class QueryParams {
     return this.parsed(name, dateArg(name));
   }
 
+  /** A switch: absent, empty, `0` or `false` is off; `1`, `true` or `on` (a checked checkbox) is on. */
+  flag(name: string): boolean {
+    const raw = this.string(name);
+    if (raw === undefined || raw === '0' || raw === 'false') return false;
+    if (raw === '1' || raw === 'true' || raw === 'on') return true;
+    throw new InvalidArgumentError(`${name} '${raw.slice(0, 40)}' is not a switch (1, true, on; 0, false)`);
+  }
+
   /** A cursor of the given listing (the `next` a page printed); anything else is a 400 naming the parameter. */
   cursor<C>(name: string, parse: (raw: string) => C): C | undefined {
     return this.parsed(name, (raw) => {

@@ -122,6 +122,28 @@ describe('the xcom ui page in chromium', () => {
     expect(new URL(page.url()).search).toBe(`?dag=${run.dagId}&from=2026-03-01&to=2026-03-02`);
   });
 
+  test("the runs page lists runs without counting their entries, and shows each run's XComs and bytes on request", async () => {
+    await page.goto(`${ui.url}runs?dag=${run.dagId}`);
+    const headers = () => page.locator('th').allTextContents();
+    await expect(headers()).resolves.toEqual(['DAG', 'run', 'logical date', 'created']);
+    await page.locator('input[name=sizes]').check();
+    await page.getByRole('button', { name: 'filter' }).click();
+    await page.waitForURL(/sizes=1/);
+    await expect(headers()).resolves.toEqual(['DAG', 'run', 'logical date', 'created', 'XComs', 'stored']);
+    await expect(page.locator('input[name=sizes]').isChecked()).resolves.toBe(true);
+
+    const api = `${ui.url}api/runs?dag=${run.dagId}`;
+    const { tasks } = (await (await page.request.get(`${ui.url}api/runs/${run.dagId}/${run.runId}`)).json()) as { tasks: { keys: number }[] };
+    const entries = tasks.reduce((sum, t) => sum + t.keys, 0);
+    await expect(page.locator('tr', { has: page.getByRole('link', { name: run.runId }) }).locator('td').nth(4).textContent()).resolves.toBe(String(entries));
+    const plain = (await (await page.request.get(api)).json()) as { runs: Record<string, unknown>[] };
+    expect(Object.keys(plain.runs[0]!).sort()).toEqual(['createdAt', 'dagId', 'logicalDate', 'runId']);
+    const sized = (await (await page.request.get(`${api}&sizes=1`)).json()) as { runs: Record<string, unknown>[] };
+    expect(sized.runs[0]).toEqual({ ...plain.runs[0], entries, storedBytes: expect.any(Number) });
+    const bad = await page.request.get(`${api}&sizes=maybe`);
+    expect(bad.status()).toBe(400);
+  });
+
   test('the JSON API serves the documents the page draws, and the download behind --allow-download', async () => {
     const api = `${ui.url}api/runs/${run.dagId}/${run.runId}`;
     const tasks = (await (await page.request.get(api)).json()) as { tasks: { taskId: string; state: string; ledger: Record<string, number> }[] };
