@@ -49,66 +49,87 @@ declare
   taken text[] := '{}';
   g integer;
   consume_refusal jsonb;
+  lock_id bigint;
+  lock_exclusive boolean;
 begin
-  -- Writers of one (dag, run, key) check the declared owner in turn: two first writers committing at once cannot
-  -- both miss each other's declaration. return_value is never exclusive to a writer (every task has one).
-  perform pg_advisory_xact_lock(l.id)
-     from (select distinct hashtextextended('temporal-xcom:exclusive' || chr(31) || a_dag_ids[k.grp] || chr(31)
-                                            || a_run_ids[k.grp] || chr(31) || k.key, 0) as id
-             from unnest(e_attempts, e_keys) as k(grp, key)
-            where k.key <> 'return_value'
-            order by 1) as l;
-
-  -- The versions consumed, locked in one order: a concurrent consumer of the same entry waits for our commit and
-  -- then finds it gone (READ COMMITTED re-checks a locked row that changed; a deleted one is skipped).
-  perform 1
-     from :XCOM_SCHEMA.entries d
-     join unnest(c_dag_ids, c_run_ids, c_task_ids, c_map_indexes, c_keys) as c(dag_id, run_id, task_id, map_index, key)
-       on d.dag_id = c.dag_id and d.run_id = c.run_id and d.task_id = c.task_id and d.map_index = c.map_index
-      and d.key = c.key
-    order by d.dag_id, d.run_id, d.task_id, d.map_index, d.key
-      for update of d;
-
-  -- Write isolation: the declared owner of each key written (stored with an entry of another task), or another
-  -- task's entry under a key this attempt declares as its own.
-  select coalesce(jsonb_object_agg(grp, why), '{}') into refused
-    from (
-      select distinct on (k.grp) k.grp,
-             jsonb_build_object('kind', 'writer', 'dagId', a_dag_ids[k.grp], 'runId', a_run_ids[k.grp],
-                                'key', k.key, 'owner', coalesce(o.exclusive_writer, o.task_id),
-                                'writer', a_task_ids[k.grp], 'declared', k.writer is not null) as why
+  refused := '{}';
+  -- Most commits write only return_value and consume nothing: they skip both checks below. Keys other than
+  -- return_value can be exclusive to a writer (return_value never is: every task has one).
+  if cardinality(array_remove(e_keys, 'return_value')) > 0 then
+    -- Writers of one (dag, run, key) and a task declaring itself its owner must not both miss each other's
+    -- uncommitted row. A declaring writer takes an exclusive lock on the key's bucket, every other writer a shared one
+    -- (writers without declarations never wait for each other), in one order; the check below is a later statement,
+    -- so it sees what the holder of a conflicting lock committed. Keys fold into 256 buckets per schema, so one
+    -- commit takes at most 256 locks; two keys in one bucket only make a declaring writer wait a little longer.
+    for lock_id, lock_exclusive in
+      select (hashtext('temporal-xcom:exclusive::XCOM_SCHEMA')::bigint << 8)
+               | (hashtextextended(a_dag_ids[k.grp] || chr(31) || a_run_ids[k.grp] || chr(31) || k.key, 0) & 255),
+             bool_or(k.writer is not null)
         from unnest(e_attempts, e_keys, e_exclusive_writers) as k(grp, key, writer)
-        join :XCOM_SCHEMA.entries o
-          on o.dag_id = a_dag_ids[k.grp] and o.run_id = a_run_ids[k.grp] and o.key = k.key
-         and o.task_id <> a_task_ids[k.grp]
-         and ((o.exclusive_writer is not null and o.exclusive_writer <> a_task_ids[k.grp]) or k.writer is not null)
-       order by k.grp
-    ) as writer_refusals;
+       where k.key <> 'return_value'
+       group by 1 order by 1
+    loop
+      if lock_exclusive then
+        perform pg_advisory_xact_lock(lock_id);
+      else
+        perform pg_advisory_xact_lock_shared(lock_id);
+      end if;
+    end loop;
 
-  -- Consumes, attempt by attempt (a new statement each: they see what every commit we waited for left). An attempt is
-  -- refused when a version it consumes is gone or changed, or an attempt accepted before it in this call takes it.
-  for g in select distinct c.grp from unnest(c_attempts) as c(grp) where not refused ? c.grp::text order by 1 loop
-    select jsonb_build_object('kind', 'consume', 'dagId', c.dag_id, 'runId', c.run_id, 'taskId', c.task_id,
-                              'mapIndex', c.map_index, 'key', c.key)
-      into consume_refusal
-      from unnest(c_attempts, c_dag_ids, c_run_ids, c_task_ids, c_map_indexes, c_keys, c_digests, c_fences)
-             as c(grp, dag_id, run_id, task_id, map_index, key, digest, fence)
-     where c.grp = g
-       and (concat_ws(chr(31), c.dag_id, c.run_id, c.task_id, c.map_index::text, c.key) = any(taken)
-            or not exists (
-                 select 1 from :XCOM_SCHEMA.entries d
-                  where d.dag_id = c.dag_id and d.run_id = c.run_id and d.task_id = c.task_id
-                    and d.map_index = c.map_index and d.key = c.key and d.digest = c.digest and d.fence = c.fence))
-     limit 1;
-    if consume_refusal is not null then
-      refused := refused || jsonb_build_object(g::text, consume_refusal);
-    else
-      taken := taken || array(select concat_ws(chr(31), c.dag_id, c.run_id, c.task_id, c.map_index::text, c.key)
-                                from unnest(c_attempts, c_dag_ids, c_run_ids, c_task_ids, c_map_indexes, c_keys)
-                                       as c(grp, dag_id, run_id, task_id, map_index, key)
-                               where c.grp = g);
-    end if;
-  end loop;
+    -- Write isolation: the declared owner of each key written (stored with an entry of another task), or another
+    -- task's entry under a key this attempt declares as its own.
+    select coalesce(jsonb_object_agg(grp, why), '{}') into refused
+      from (
+        select distinct on (k.grp) k.grp,
+               jsonb_build_object('kind', 'writer', 'dagId', a_dag_ids[k.grp], 'runId', a_run_ids[k.grp],
+                                  'key', k.key, 'owner', coalesce(o.exclusive_writer, o.task_id),
+                                  'writer', a_task_ids[k.grp], 'declared', k.writer is not null) as why
+          from unnest(e_attempts, e_keys, e_exclusive_writers) as k(grp, key, writer)
+          join :XCOM_SCHEMA.entries o
+            on o.dag_id = a_dag_ids[k.grp] and o.run_id = a_run_ids[k.grp] and o.key = k.key
+           and o.task_id <> a_task_ids[k.grp]
+           and ((o.exclusive_writer is not null and o.exclusive_writer <> a_task_ids[k.grp]) or k.writer is not null)
+         where k.key <> 'return_value'
+         order by k.grp
+      ) as writer_refusals;
+  end if;
+
+  if cardinality(c_attempts) > 0 then
+    -- The versions consumed, locked in one order: a concurrent consumer of the same entry waits for our commit and
+    -- then finds it gone (READ COMMITTED re-checks a locked row that changed; a deleted one is skipped).
+    perform 1
+       from :XCOM_SCHEMA.entries d
+       join unnest(c_dag_ids, c_run_ids, c_task_ids, c_map_indexes, c_keys) as c(dag_id, run_id, task_id, map_index, key)
+         on d.dag_id = c.dag_id and d.run_id = c.run_id and d.task_id = c.task_id and d.map_index = c.map_index
+        and d.key = c.key
+      order by d.dag_id, d.run_id, d.task_id, d.map_index, d.key
+        for update of d;
+
+    -- Consumes, attempt by attempt (a new statement each: they see what every commit we waited for left). An attempt
+    -- is refused when a version it consumes is gone or changed, or an attempt accepted before it in this call takes it.
+    for g in select distinct c.grp from unnest(c_attempts) as c(grp) where not refused ? c.grp::text order by 1 loop
+      select jsonb_build_object('kind', 'consume', 'dagId', c.dag_id, 'runId', c.run_id, 'taskId', c.task_id,
+                                'mapIndex', c.map_index, 'key', c.key)
+        into consume_refusal
+        from unnest(c_attempts, c_dag_ids, c_run_ids, c_task_ids, c_map_indexes, c_keys, c_digests, c_fences)
+               as c(grp, dag_id, run_id, task_id, map_index, key, digest, fence)
+       where c.grp = g
+         and (concat_ws(chr(31), c.dag_id, c.run_id, c.task_id, c.map_index::text, c.key) = any(taken)
+              or not exists (
+                   select 1 from :XCOM_SCHEMA.entries d
+                    where d.dag_id = c.dag_id and d.run_id = c.run_id and d.task_id = c.task_id
+                      and d.map_index = c.map_index and d.key = c.key and d.digest = c.digest and d.fence = c.fence))
+       limit 1;
+      if consume_refusal is not null then
+        refused := refused || jsonb_build_object(g::text, consume_refusal);
+      else
+        taken := taken || array(select concat_ws(chr(31), c.dag_id, c.run_id, c.task_id, c.map_index::text, c.key)
+                                  from unnest(c_attempts, c_dag_ids, c_run_ids, c_task_ids, c_map_indexes, c_keys)
+                                         as c(grp, dag_id, run_id, task_id, map_index, key)
+                                 where c.grp = g);
+      end if;
+    end loop;
+  end if;
 
   with a as (
     select * from unnest(a_dag_ids, a_run_ids, a_task_ids, a_map_indexes, a_attempts, a_fences, a_temporal_run_ids,
@@ -139,6 +160,41 @@ begin
   )
   select coalesce(array_agg(a.ord::integer), '{}') into won_attempts
     from a join claimed c using (dag_id, run_id, task_id, map_index);
+
+  -- The consumes of attempts that won their claim: the rows are ours (locked above) and are the versions read. A
+  -- statement of its own, run only when something is consumed.
+  if cardinality(c_attempts) > 0 then
+    with a as (
+      select * from unnest(a_dag_ids, a_run_ids, a_task_ids, a_map_indexes, a_attempts, a_fences)
+        with ordinality as t(dag_id, run_id, task_id, map_index, attempt, fence, ord)
+    ),
+    consumed as (
+      delete from :XCOM_SCHEMA.entries d
+       using unnest(c_attempts, c_dag_ids, c_run_ids, c_task_ids, c_map_indexes, c_keys, c_digests, c_fences)
+               as c(grp, dag_id, run_id, task_id, map_index, key, digest, fence)
+       where c.grp = any(won_attempts)
+         and d.dag_id = c.dag_id and d.run_id = c.run_id and d.task_id = c.task_id and d.map_index = c.map_index
+         and d.key = c.key and d.digest = c.digest and d.fence = c.fence
+      returning c.grp, d.dag_id, d.run_id, d.task_id, d.map_index, d.key, d.attempt, d.fence, d.temporal_run_id,
+                d.digest, d.size_bytes, d.object_key
+    ),
+    consumed_ledger as (
+      insert into :XCOM_SCHEMA.ledger (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id,
+        digest, size_bytes, object_key, outcome)
+      select dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, digest, size_bytes, object_key,
+             'consumed'
+        from consumed
+    ),
+    consumed_audit as (
+      insert into :XCOM_SCHEMA.audit (action, actor_kind, actor, reader_dag_id, reader_run_id, reader_task_id,
+        reader_map_index, reader_attempt, reader_fence, reader_outcome, dag_id, run_id, task_id, map_index, key, digest,
+        entries)
+      select 'consume', 'task', null, a.dag_id, a.run_id, a.task_id, a.map_index, a.attempt, a.fence, 'committed',
+             x.dag_id, x.run_id, x.task_id, x.map_index, x.key, x.digest, 1
+        from consumed x join a on a.ord = x.grp
+    )
+    select count(*) into g from consumed;
+  end if;
 
   -- A new statement: it sees every key the previous owner committed, and each run's date as of our lock on its row.
   with a as (
@@ -178,32 +234,6 @@ begin
     select dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, digest, size_bytes, object_key,
            'superseded'
       from dropped
-  ),
-  -- The consumes of attempts that won their claim: the rows are ours (locked above) and are the versions read.
-  consumed as (
-    delete from :XCOM_SCHEMA.entries d
-     using unnest(c_attempts, c_dag_ids, c_run_ids, c_task_ids, c_map_indexes, c_keys, c_digests, c_fences)
-             as c(grp, dag_id, run_id, task_id, map_index, key, digest, fence)
-     where c.grp = any(won_attempts)
-       and d.dag_id = c.dag_id and d.run_id = c.run_id and d.task_id = c.task_id and d.map_index = c.map_index
-       and d.key = c.key and d.digest = c.digest and d.fence = c.fence
-    returning c.grp, d.dag_id, d.run_id, d.task_id, d.map_index, d.key, d.attempt, d.fence, d.temporal_run_id,
-              d.digest, d.size_bytes, d.object_key
-  ),
-  consumed_ledger as (
-    insert into :XCOM_SCHEMA.ledger (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id,
-      digest, size_bytes, object_key, outcome)
-    select dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id, digest, size_bytes, object_key,
-           'consumed'
-      from consumed
-  ),
-  consumed_audit as (
-    insert into :XCOM_SCHEMA.audit (action, actor_kind, actor, reader_dag_id, reader_run_id, reader_task_id,
-      reader_map_index, reader_attempt, reader_fence, reader_outcome, dag_id, run_id, task_id, map_index, key, digest,
-      entries)
-    select 'consume', 'task', null, a.dag_id, a.run_id, a.task_id, a.map_index, a.attempt, a.fence, 'committed',
-           x.dag_id, x.run_id, x.task_id, x.map_index, x.key, x.digest, 1
-      from consumed x join a on a.ord = x.grp
   ),
   upserted as (
     insert into :XCOM_SCHEMA.entries as t (dag_id, run_id, task_id, map_index, key, attempt, fence, temporal_run_id,

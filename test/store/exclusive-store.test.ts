@@ -7,7 +7,13 @@ import type { ConsumedVersion, ExclusiveDeclaration } from '../../src/store/excl
 import { XComConsumedError, XComExclusiveWriterError } from '../../src/store/exclusive/exclusive-errors';
 import type { AttemptCommit, XComRecord } from '../../src/store/types';
 import { XComStore } from '../../src/store/xcom-store';
+import { attemptGroup, commitParams, commitStatement } from '../../src/store/commit-statement';
+import { resolveIdentity } from '../../src/store/identity';
+import { prepareEntry } from '../../src/store/prepare-entry';
+import { createValueCodec } from '../../src/codec/value-codec';
+import { gate } from '../helpers/gated-object-store';
 import { openEngine, openObjectStore, uniqueRunId, type EngineKind } from '../helpers/store-fixtures';
+import { waitForLockWait } from './conformance-objects';
 
 const DAG = 'exclusive_store';
 let engine: SqlEngine;
@@ -202,5 +208,64 @@ describe.each<EngineKind>(['postgres', 'pglite'])('exclusive XComs in the commit
     expect((await call('old_worker', 'fine'))[0]!.won).toEqual([true]);
     expect((await call('old_worker', 'token'))[0]!.won).toEqual([false]);
     expect(await entry(runId, 'old_worker', 'token')).toBeUndefined();
+  });
+});
+
+describe('exclusive XComs under concurrent commits (Postgres server)', () => {
+  openStoreOn('postgres');
+
+  /** Task `taskId` commits `values` in a transaction held open (uncommitted) until `hold` opens. */
+  async function heldCommit(runId: string, taskId: string, values: Record<string, unknown>, hold: ReturnType<typeof gate>, exclusive?: Record<string, ExclusiveDeclaration>) {
+    const limits = { inlineThresholdBytes: store.inlineThresholdBytes, maxValueBytes: store.maxValueBytes };
+    const entries = await Promise.all(
+      Object.entries(values).map(async ([key, value]) => (await prepareEntry(resolveIdentity({ dagId: DAG, runId, taskId, key }), value, createValueCodec(), limits)).entry),
+    );
+    const group = attemptGroup(entries, { attempt: 1, fence: 1_000 }, undefined, [], exclusive ? { exclusive: new Map(Object.entries(exclusive)) } : {});
+    return store.engine.transaction(async (tx) => {
+      const [outcome] = await tx.query<{ refusals: (string | null)[] }>(commitStatement(quoteSchema(store.schema)), commitParams([group]));
+      await hold.arrive();
+      return outcome!.refusals[0];
+    });
+  }
+
+  test('a task declaring a key its own waits for another task\'s uncommitted write of it, then is refused', async () => {
+    const runId = uniqueRunId();
+    const hold = gate();
+    const plain = heldCommit(runId, 'plain', { shared: 1 }, hold);
+    await hold.reached; // 'plain' wrote the key and holds its (shared) bucket lock, uncommitted
+    const declaring = store.commitAttempt(attemptOf(runId, 'owner', { shared: 2 }, { exclusive: { shared: { writer: 'owner' } } }));
+    await waitForLockWait(store.engine, 'commit_attempts').finally(() => hold.open());
+    expect(await plain).toBeNull();
+    await expect(declaring).rejects.toThrow(/cannot become exclusive to task 'owner': task 'plain' already wrote it/);
+  });
+
+  test('a writer waits for an uncommitted declaration of the key by another task, then is refused', async () => {
+    const runId = uniqueRunId();
+    const hold = gate();
+    const owner = heldCommit(runId, 'owner', { shared: 1 }, hold, { shared: { writer: 'owner' } });
+    await hold.reached;
+    const writer = store.commitAttempt(attemptOf(runId, 'plain', { shared: 2 }));
+    await waitForLockWait(store.engine, 'commit_attempts').finally(() => hold.open());
+    expect(await owner).toBeNull();
+    await expect(writer).rejects.toThrow(/key 'shared' .* is exclusive to task 'owner'; task 'plain' may not write it/);
+  });
+
+  test('a consumer waits for another consumer\'s uncommitted consume of the entry, then is refused', async () => {
+    const runId = uniqueRunId();
+    await store.commitAttempt(attemptOf(runId, 'producer', { job: 'j' }));
+    const version = versionOf((await entry(runId, 'producer', 'job'))!);
+    const hold = gate();
+    const first = store.engine.transaction(async (tx) => {
+      const group = attemptGroup([], { attempt: 1, fence: 1_000 }, { dagId: DAG, runId, taskId: 'first', mapIndex: -1 }, [], { consumes: [version] });
+      const [outcome] = await tx.query<{ refusals: (string | null)[] }>(commitStatement(quoteSchema(store.schema)), commitParams([group]));
+      await hold.arrive();
+      return outcome!.refusals[0];
+    });
+    await hold.reached;
+    const second = store.commitAttempt(attemptOf(runId, 'second', {}, { consumes: [version] }));
+    await waitForLockWait(store.engine, 'commit_attempts').finally(() => hold.open());
+    expect(await first).toBeNull();
+    await expect(second).rejects.toThrow(XComConsumedError);
+    expect(await ledgerOutcomes(runId, 'producer', 'job')).toEqual(['written', 'consumed']);
   });
 });
