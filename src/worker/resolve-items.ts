@@ -6,7 +6,9 @@ import { isPlainObject } from '../dag/dag-builder';
 import { XComError, XComNotFound } from '../errors';
 import type { XComBackend } from '../store/backend';
 import { formatIdentity } from '../store/identity';
-import { loadRef, resolveValue, type ResolveContext } from './resolve-refs';
+import type { XComEntryMeta } from '../store/types';
+import { readGuardOf } from './exclusive/guarded-reads';
+import { loadRef, loadRefRecord, resolveValue, type ResolveContext } from './resolve-refs';
 
 /** Map functions of the DAGs registered with the plugin, by DAG id and function id (`xarg.map(fn)`). */
 export interface MapFunctions {
@@ -27,8 +29,12 @@ export async function resolveItem(context: ResolveContext, source: ItemSource, i
       return resolveValue(context, at(source.items, index, 'a literal list'));
     case 'value': {
       const what = formatIdentity(source.ref);
-      // Read once for every instance of the worker (the store under the attempt's audit view), noted for each.
-      const copy = ownCopy(at(await sharedList(unrecorded(context.store), source.ref), index, what));
+      // Read once for every instance of the worker (from the store beneath the attempt's audit view and read guard),
+      // checked against this reader's read isolation and noted for it.
+      const guard = readGuardOf(unrecorded(context.store));
+      const shared = await sharedList(guard.inner, source.ref);
+      guard.check(shared.meta);
+      const copy = ownCopy(at(shared.list, index, what));
       noteRead(context.store, source.ref);
       if (copy !== NO_COPY) return copy;
       // An item without a JSON form (a custom backend's value): a read of its own, as every instance did before.
@@ -66,20 +72,28 @@ export async function resolveItem(context: ResolveContext, source: ItemSource, i
 const SHARE_READ_MS = 1_000;
 const MAX_SHARED_READS = 32;
 
+interface SharedList {
+  /** The entry's metadata (read isolation is checked against it for each reader). */
+  readonly meta: XComEntryMeta;
+  readonly list: readonly unknown[];
+}
+
 interface SharedRead {
-  readonly list: Promise<readonly unknown[]>;
+  readonly list: Promise<SharedList>;
   settledAt?: number;
 }
 
 const sharedReads = new WeakMap<XComBackend, Map<string, SharedRead>>();
 
-function sharedList(store: XComBackend, ref: XComRef): Promise<readonly unknown[]> {
+function sharedList(store: XComBackend, ref: XComRef): Promise<SharedList> {
   let reads = sharedReads.get(store);
   if (!reads) sharedReads.set(store, (reads = new Map<string, SharedRead>()));
   const key = `${formatIdentity(ref)}@${ref.digest}`;
   const hit = reads.get(key);
   if (hit && (hit.settledAt === undefined || Date.now() - hit.settledAt < SHARE_READ_MS)) return hit.list;
-  const read: SharedRead = { list: loadRef(store, ref).then((value) => asList(value, `the output of task '${ref.taskId}'`)) };
+  const read: SharedRead = {
+    list: loadRefRecord(store, ref).then((record) => ({ meta: record, list: asList(record.value, `the output of task '${ref.taskId}'`) })),
+  };
   const table = reads;
   read.list.then(
     () => void (read.settledAt = Date.now()),

@@ -2,12 +2,18 @@ import { isXComItemRef, isXComLookup, isXComSequenceRef } from '../common/arg-re
 import { isXComRef, type XComRef } from '../common/xcom-ref';
 import { XComIntegrityError } from '../errors';
 import type { XComBackend } from '../store/backend';
+import type { XComRecord } from '../store/types';
 import { formatIdentity } from '../store/identity';
 import { xcomMetrics } from '../telemetry/xcom-metrics';
 import { kwargsItem, lookupValue, resolveItem, type MapFunctions } from './resolve-items';
 
 /** The value a ref stands for; the entry must still hold the exact content the ref was made from. */
 export async function loadRef(store: XComBackend, ref: XComRef): Promise<unknown> {
+  return (await loadRefRecord(store, ref)).value;
+}
+
+/** The entry a ref stands for, checked as {@link loadRef} checks it. */
+export async function loadRefRecord(store: XComBackend, ref: XComRef): Promise<XComRecord> {
   const record = await store.get(ref);
   if (!record) {
     throw new XComIntegrityError(`XComRef ${formatIdentity(ref)} points at an entry that no longer exists (cleared or deleted)`);
@@ -19,7 +25,7 @@ export async function loadRef(store: XComBackend, ref: XComRef): Promise<unknown
     );
   }
   xcomMetrics().refResolutions.add(1);
-  return record.value;
+  return record;
 }
 
 /** Where argument references are resolved: the store, and the map functions of registered DAGs. */

@@ -3,6 +3,22 @@ import type { XComIdentity } from '../../store/identity';
 import type { XComEntryMeta } from '../../store/types';
 import { assertMayRead, type Reader } from './exclusive-rules';
 
+const GUARD = Symbol('xcom.readGuard');
+
+/** The store under a guarded view, and the guard's check for a record read from it directly. */
+export interface ReadGuard {
+  readonly inner: XComBackend;
+  readonly check: (record: XComEntryMeta) => void;
+}
+
+/**
+ * The store beneath `store`'s read guard and its check, for a read shared between attempts (read once from the
+ * store beneath, checked for each reader); a store without a guard checks nothing.
+ */
+export function readGuardOf(store: XComBackend): ReadGuard {
+  return (store as { [GUARD]?: ReadGuard })[GUARD] ?? { inner: store, check: () => undefined };
+}
+
 /**
  * A view of `inner` whose reads (`get`, `getStream`, `getMany`, `mapped`) refuse entries `reader` may not read
  * (read isolation, docs/exclusive-xcoms.md). Every read path of a task (pulls, mapped sequences, streams, prior
@@ -11,7 +27,9 @@ import { assertMayRead, type Reader } from './exclusive-rules';
 export function guardedReads(inner: XComBackend, reader: Reader): XComBackend {
   const check = <T extends XComEntryMeta | undefined>(record: T): T => (record && assertMayRead(reader, record), record);
   const checkAll = <T extends XComEntryMeta>(records: T[]): T[] => (records.forEach((r) => assertMayRead(reader, r)), records);
-  return {
+  const guard: ReadGuard = { inner, check: (record) => void check(record) };
+  const view: XComBackend & { readonly [GUARD]: ReadGuard } = {
+    [GUARD]: guard,
     set: (w) => inner.set(w),
     commit: (w) => inner.commit(w),
     commitAttempt: (c) => inner.commitAttempt(c),
@@ -36,4 +54,5 @@ export function guardedReads(inner: XComBackend, reader: Reader): XComBackend {
     ledger: (s) => inner.ledger(s),
     close: () => inner.close(),
   };
+  return view;
 }
