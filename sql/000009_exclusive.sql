@@ -61,36 +61,59 @@ begin
     -- (writers without declarations never wait for each other), in one order; the check below is a later statement,
     -- so it sees what the holder of a conflicting lock committed. Keys fold into 256 buckets per schema, so one
     -- commit takes at most 256 locks; two keys in one bucket only make a declaring writer wait a little longer.
-    for lock_id, lock_exclusive in
-      select (hashtext('temporal-xcom:exclusive::XCOM_SCHEMA')::bigint << 8)
-               | (hashtextextended(a_dag_ids[k.grp] || chr(31) || a_run_ids[k.grp] || chr(31) || k.key, 0) & 255),
-             bool_or(k.writer is not null)
-        from unnest(e_attempts, e_keys, e_exclusive_writers) as k(grp, key, writer)
-       where k.key <> 'return_value'
-       group by 1 order by 1
-    loop
-      if lock_exclusive then
-        perform pg_advisory_xact_lock(lock_id);
-      else
-        perform pg_advisory_xact_lock_shared(lock_id);
-      end if;
-    end loop;
+    if cardinality(array_remove(e_exclusive_writers, null)) = 0 then
+      -- No declaration in this call (the usual case): shared locks only, taken in one statement.
+      perform pg_advisory_xact_lock_shared(l.id)
+         from (select distinct (hashtext('temporal-xcom:exclusive::XCOM_SCHEMA')::bigint << 8)
+                        | (hashtextextended(a_dag_ids[k.grp] || chr(31) || a_run_ids[k.grp] || chr(31) || k.key, 0) & 255)
+                        as id
+                 from unnest(e_attempts, e_keys) as k(grp, key)
+                where k.key <> 'return_value'
+                order by 1) as l;
+    else
+      for lock_id, lock_exclusive in
+        select (hashtext('temporal-xcom:exclusive::XCOM_SCHEMA')::bigint << 8)
+                 | (hashtextextended(a_dag_ids[k.grp] || chr(31) || a_run_ids[k.grp] || chr(31) || k.key, 0) & 255),
+               bool_or(k.writer is not null)
+          from unnest(e_attempts, e_keys, e_exclusive_writers) as k(grp, key, writer)
+         where k.key <> 'return_value'
+         group by 1 order by 1
+      loop
+        if lock_exclusive then
+          perform pg_advisory_xact_lock(lock_id);
+        else
+          perform pg_advisory_xact_lock_shared(lock_id);
+        end if;
+      end loop;
+    end if;
 
-    -- Write isolation: the declared owner of each key written (stored with an entry of another task), or another
-    -- task's entry under a key this attempt declares as its own.
+    -- Write isolation: the declared owner of each key written (stored with an entry of another task, found through
+    -- the partial index entries_exclusive_writer), or, for a key this attempt declares its own, another task's entry
+    -- under it (only declaring writers read the run's other entries of the key).
     select coalesce(jsonb_object_agg(grp, why), '{}') into refused
       from (
-        select distinct on (k.grp) k.grp,
-               jsonb_build_object('kind', 'writer', 'dagId', a_dag_ids[k.grp], 'runId', a_run_ids[k.grp],
-                                  'key', k.key, 'owner', coalesce(o.exclusive_writer, o.task_id),
-                                  'writer', a_task_ids[k.grp], 'declared', k.writer is not null) as why
-          from unnest(e_attempts, e_keys, e_exclusive_writers) as k(grp, key, writer)
-          join :XCOM_SCHEMA.entries o
-            on o.dag_id = a_dag_ids[k.grp] and o.run_id = a_run_ids[k.grp] and o.key = k.key
-           and o.task_id <> a_task_ids[k.grp]
-           and ((o.exclusive_writer is not null and o.exclusive_writer <> a_task_ids[k.grp]) or k.writer is not null)
-         where k.key <> 'return_value'
-         order by k.grp
+        select distinct on (grp) grp, why
+          from (
+            select k.grp, jsonb_build_object('kind', 'writer', 'dagId', a_dag_ids[k.grp], 'runId', a_run_ids[k.grp],
+                                             'key', k.key, 'owner', o.exclusive_writer, 'writer', a_task_ids[k.grp],
+                                             'declared', k.writer is not null) as why
+              from unnest(e_attempts, e_keys, e_exclusive_writers) as k(grp, key, writer)
+              join :XCOM_SCHEMA.entries o
+                on o.dag_id = a_dag_ids[k.grp] and o.run_id = a_run_ids[k.grp] and o.key = k.key
+               and o.exclusive_writer is not null and o.task_id <> a_task_ids[k.grp]
+               and o.exclusive_writer <> a_task_ids[k.grp]
+             where k.key <> 'return_value'
+            union all
+            select k.grp, jsonb_build_object('kind', 'writer', 'dagId', a_dag_ids[k.grp], 'runId', a_run_ids[k.grp],
+                                             'key', k.key, 'owner', coalesce(o.exclusive_writer, o.task_id),
+                                             'writer', a_task_ids[k.grp], 'declared', true) as why
+              from unnest(e_attempts, e_keys, e_exclusive_writers) as k(grp, key, writer)
+              join :XCOM_SCHEMA.entries o
+                on o.dag_id = a_dag_ids[k.grp] and o.run_id = a_run_ids[k.grp] and o.key = k.key
+               and o.task_id <> a_task_ids[k.grp]
+             where k.writer is not null and k.key <> 'return_value'
+          ) as found
+         order by grp
       ) as writer_refusals;
   end if;
 
