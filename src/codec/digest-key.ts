@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { inSlices } from './digest';
 import type { EncryptionKey } from './encryption-keys';
 
 /**
@@ -31,8 +32,11 @@ export function unwrapDigestKey(wrapped: Buffer, keyId: string, kek: EncryptionK
   return Buffer.concat([decipher.update(wrapped.subarray(IV, IV + DIGEST_KEY_BYTES)), decipher.final()]);
 }
 
-export function hmacDigest(bytes: Uint8Array, digestKey: Buffer): string {
-  return createHmac('sha256', digestKey).update(bytes).digest('hex');
+/** Hex HMAC-SHA-256 of a value under the store's digest key (a large value a slice at a time, yielding). */
+export async function hmacDigest(bytes: Uint8Array, digestKey: Buffer): Promise<string> {
+  const hmac = createHmac('sha256', digestKey);
+  await inSlices(bytes, (slice) => hmac.update(slice));
+  return hmac.digest('hex');
 }
 
 function wrapAad(keyId: string, kekId: string): Buffer {

@@ -19,11 +19,19 @@ const SLICE_BYTES = 4 * 1024 * 1024;
  * alive, which a loaded machine would otherwise starve while 100 MB are hashed in one call).
  */
 export async function sha256HexYielding(bytes: Uint8Array): Promise<string> {
-  if (bytes.byteLength <= YIELD_ABOVE_BYTES) return sha256Hex(bytes);
   const hash = createHash('sha256');
+  await inSlices(bytes, (slice) => hash.update(slice));
+  return hash.digest('hex');
+}
+
+/**
+ * Feeds `bytes` to `update`: in one call when small, else a slice at a time with a turn of the event loop between
+ * slices, so hashing, HMACs and ciphers over a large value let heartbeats and other timers run.
+ */
+export async function inSlices(bytes: Uint8Array, update: (slice: Uint8Array) => void): Promise<void> {
+  if (bytes.byteLength <= YIELD_ABOVE_BYTES) return update(bytes);
   for (let offset = 0; offset < bytes.byteLength; offset += SLICE_BYTES) {
-    hash.update(bytes.subarray(offset, offset + SLICE_BYTES));
+    update(bytes.subarray(offset, offset + SLICE_BYTES));
     await nextTurn();
   }
-  return hash.digest('hex');
 }

@@ -1,4 +1,6 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { inSlices } from './digest';
+import { hmacDigest } from './digest-key';
 import type { EncryptionKey } from './encryption-keys';
 
 /**
@@ -14,19 +16,30 @@ const DATA_KEY = 32;
 const HEADER = 1 + IV + DATA_KEY + TAG + IV;
 export const ENVELOPE_OVERHEAD_BYTES = HEADER + TAG;
 
-export function sealEnvelope(plain: Buffer, kek: EncryptionKey, aad: Buffer): Buffer {
-  const dataKey = randomBytes(DATA_KEY);
-  const wrapIv = randomBytes(IV);
+/**
+ * Seals `plain`. A large value is encrypted a slice at a time, yielding between slices (heartbeats keep running);
+ * GCM's `final()` adds no bytes, so the slices and the header are joined in one copy.
+ */
+export async function sealEnvelope(plain: Buffer, kek: EncryptionKey, aad: Buffer): Promise<Buffer> {
+  const dataKey = randomBytes(DATA_KEY + IV + IV);
+  const wrapIv = dataKey.subarray(DATA_KEY, DATA_KEY + IV);
+  const iv = dataKey.subarray(DATA_KEY + IV);
+  const key = dataKey.subarray(0, DATA_KEY);
   const wrap = createCipheriv('aes-256-gcm', kek.key, wrapIv).setAAD(aad);
-  const wrapped = Buffer.concat([wrap.update(dataKey), wrap.final()]);
-  const iv = randomBytes(IV);
-  const seal = createCipheriv('aes-256-gcm', dataKey, iv).setAAD(aad);
-  const body = Buffer.concat([seal.update(plain), seal.final()]);
-  return Buffer.concat([Buffer.of(VERSION), wrapIv, wrapped, wrap.getAuthTag(), iv, body, seal.getAuthTag()]);
+  const wrapped = wrap.update(key);
+  wrap.final();
+  const seal = createCipheriv('aes-256-gcm', key, iv).setAAD(aad);
+  const body: Buffer[] = [];
+  await inSlices(plain, (slice) => body.push(seal.update(slice)));
+  seal.final();
+  return Buffer.concat([Buffer.of(VERSION), wrapIv, wrapped, wrap.getAuthTag(), iv, ...body, seal.getAuthTag()]);
 }
 
-/** The plain bytes; throws when the envelope was changed, sealed with another key, or bound to other `aad`. */
-export function openEnvelope(sealed: Buffer, kek: EncryptionKey, aad: Buffer): Buffer {
+/**
+ * The plain bytes; throws when the envelope was changed, sealed with another key, or bound to other `aad`. A large
+ * value is decrypted a slice at a time, yielding between slices; nothing is returned before the tag is checked.
+ */
+export async function openEnvelope(sealed: Buffer, kek: EncryptionKey, aad: Buffer): Promise<Buffer> {
   if (sealed.length < ENVELOPE_OVERHEAD_BYTES || sealed[0] !== VERSION) {
     throw new Error(`not an encrypted value of version ${VERSION} (${sealed.length} bytes)`);
   }
@@ -40,10 +53,14 @@ export function openEnvelope(sealed: Buffer, kek: EncryptionKey, aad: Buffer): B
   const tag = sealed.subarray(sealed.length - TAG);
   const unwrap = createDecipheriv('aes-256-gcm', kek.key, wrapIv).setAAD(aad);
   unwrap.setAuthTag(wrapTag);
-  const dataKey = Buffer.concat([unwrap.update(wrapped), unwrap.final()]);
+  const dataKey = unwrap.update(wrapped);
+  unwrap.final();
   const open = createDecipheriv('aes-256-gcm', dataKey, iv).setAAD(aad);
   open.setAuthTag(tag);
-  return Buffer.concat([open.update(body), open.final()]);
+  const out: Buffer[] = [];
+  await inSlices(body, (slice) => out.push(open.update(slice)));
+  open.final();
+  return out.length === 1 ? out[0]! : Buffer.concat(out);
 }
 
 /** What both seals of an envelope authenticate: the value's encoding (format, compression, key) and digest. */
@@ -56,8 +73,8 @@ export function envelopeAad(encoding: string, digest: string): Buffer {
  * without one): HMAC-SHA-256 under a key derived from the key-encryption key. A plain SHA-256
  * would let anyone reading the database confirm a guess of a small value; this one needs the key.
  */
-export function keyedDigest(bytes: Uint8Array, kek: EncryptionKey): string {
-  return createHmac('sha256', digestKeyOf(kek)).update(bytes).digest('hex');
+export function keyedDigest(bytes: Uint8Array, kek: EncryptionKey): Promise<string> {
+  return hmacDigest(bytes, digestKeyOf(kek));
 }
 
 /** Derived once per key: HKDF costs more than the HMAC of a small value. */

@@ -53,7 +53,7 @@ export async function resealStored(
       );
     }
     try {
-      inner = openEnvelope(stored, kek, envelopeAad(encoding, digest));
+      inner = await openEnvelope(stored, kek, envelopeAad(encoding, digest));
     } catch (error) {
       throw new XComIntegrityError(
         `Cannot reseal ${where}: it does not decrypt with key '${kek.id}' (${(error as Error).message}); its stored ` +
@@ -64,7 +64,7 @@ export async function resealStored(
     origin = parsed.digestOrigin ?? `hkdf-${kek.id}`;
   }
   const next = formatEncoding(parsed.format, parsed.compression, current.id, origin);
-  return { bytes: sealEnvelope(inner, current, envelopeAad(next, digest)), encoding: next };
+  return { bytes: await sealEnvelope(inner, current, envelopeAad(next, digest)), encoding: next };
 }
 
 function corrupt(where: string): (error: unknown) => never {

@@ -59,11 +59,11 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
       const { format, bytes } = serialize(value, location);
       const kek = keyring?.current;
       const storeKey = kek && digestKey ? await digestKey() : undefined;
-      const digest = storeKey ? hmacDigest(bytes, storeKey) : kek ? keyedDigest(bytes, kek) : await sha256HexYielding(bytes);
+      const digest = storeKey ? await hmacDigest(bytes, storeKey) : kek ? await keyedDigest(bytes, kek) : await sha256HexYielding(bytes);
       const stored = await compressIfSmaller(bytes, policy);
       const encoding = formatEncoding(format, stored.compression, kek?.id, storeKey ? 'store' : undefined);
       return {
-        bytes: kek ? sealEnvelope(stored.bytes, kek, envelopeAad(encoding, digest)) : stored.bytes,
+        bytes: kek ? await sealEnvelope(stored.bytes, kek, envelopeAad(encoding, digest)) : stored.bytes,
         encoding,
         sizeBytes: bytes.length,
         digest,
@@ -85,7 +85,7 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
         );
       }
       const kek = parsed.encryptionKeyId === undefined ? undefined : keyFor(parsed, keyring, where);
-      let bytes = kek ? open(stored, kek, encoding, digest, where) : stored;
+      let bytes = kek ? await open(stored, kek, encoding, digest, where) : stored;
       if (parsed.compression) {
         try {
           bytes = await decompress(bytes, parsed.compression);
@@ -159,9 +159,9 @@ function keyFor(parsed: ParsedEncoding, keyring: EncryptionKeyring | undefined, 
   );
 }
 
-function open(stored: Buffer, kek: EncryptionKey, encoding: string, digest: string, where: string): Buffer {
+async function open(stored: Buffer, kek: EncryptionKey, encoding: string, digest: string, where: string): Promise<Buffer> {
   try {
-    return openEnvelope(stored, kek, envelopeAad(encoding, digest));
+    return await openEnvelope(stored, kek, envelopeAad(encoding, digest));
   } catch (error) {
     throw new XComIntegrityError(
       `Cannot decrypt ${where} with key '${kek.id}': ${(error as Error).message}. The stored bytes or their digest ` +

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { encryptionKeyring } from '../../src/codec/encryption-keys';
 import type { XComRef } from '../../src/common/xcom-ref';
 import { createPostgresEngine } from '../../src/engines/postgres-engine';
 import { XComStore } from '../../src/store/xcom-store';
@@ -34,6 +36,24 @@ describe('the interceptor heartbeats while it works (real Temporal, Postgres, Mi
     expect(entry).toMatchObject({ attempt: 1, sizeBytes: MEGABYTES * 1024 * 1024, digest: result.ref.digest });
     const ledger = await store.ledger(identity);
     expect(ledger.map((l) => `${l.attempt}:${l.outcome}`)).toEqual(['1:written']);
+  });
+});
+
+describe('with encryption at rest: sealing, opening and the keyed digest of 100 MB', () => {
+  let encrypted: PluginContext;
+  beforeAll(async () => {
+    encrypted = await openPluginContext({}, { encryption: encryptionKeyring([{ id: 'hb', key: randomBytes(32) }]) });
+  });
+  afterAll(async () => encrypted.release());
+
+  // Sealed and opened in one call each, 100 MB held the event loop long enough on a loaded machine to miss beats.
+  test(`a ${MEGABYTES} MB encrypted result commits on attempt 1 with a 2 s heartbeat timeout; its consumer opens it on attempt 1`, async () => {
+    const { workflowId, result } = await encrypted.run<BigBytesResult>('bigBytesWorkflow', [MEGABYTES], PROMPT_HEARTBEATS);
+    expect(result.checked).toMatchObject({ attempt: 1, length: MEGABYTES * 1024 * 1024 });
+    const store = await encrypted.store();
+    const [entry] = await store.getMany({ dagIds: 'bigBytesWorkflow', runId: workflowId, taskIds: 'big_bytes' }, { values: false });
+    expect(entry).toMatchObject({ attempt: 1, sizeBytes: MEGABYTES * 1024 * 1024 });
+    expect(entry!.encoding).toContain('hb');
   });
 });
 
