@@ -1,7 +1,6 @@
 import { CLIENT_ACTOR, type AuditActor } from '../audit/audit-actor';
 import type { FailedAttemptReads } from '../audit/audited-read';
 import { createValueCodec, type ValueCodec } from '../codec/value-codec';
-import { preparedByText } from '../engines/prepared-by-text';
 import type { SqlEngine } from '../engines/sql-engine';
 import { DEFAULT_SCHEMA, quoteSchema } from '../migrations/schema-name';
 import type { ObjectStore } from '../objects/object-store';
@@ -10,19 +9,10 @@ import { attemptGroup, commitParams, commitStatement, type CommitOutcome } from 
 import { explainCommitFailure } from './commit-failure';
 import { refusalError } from './exclusive/commit-refusal';
 import { deleteEntries } from './delete-entries';
+import { ledgerRecordFromRow, type LedgerRow } from './entry-rows';
+import { EntryReader } from './entry-reader';
 import { keyedCommitParams, keyedCommitStatement, type KeyedEntry, type KeyedRow } from './keyed-commit-statement';
-import { entryColumns, entryMetaFromRow, ledgerRecordFromRow, type EntryRow, type LedgerRow } from './entry-rows';
-import { FILTER_ORDER, filterSql } from './filter-sql';
-import {
-  assertId,
-  formatIdentity,
-  MAX_ID_LENGTH,
-  MAX_KEY_LENGTH,
-  resolveIdentity,
-  RETURN_VALUE_KEY,
-  type ResolvedIdentity,
-  type XComIdentity,
-} from './identity';
+import { formatIdentity, resolveIdentity, RETURN_VALUE_KEY, type XComIdentity } from './identity';
 import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from './limits';
 import { GroupCommitter } from './group-commit';
 import { mapLimited } from './map-limited';
@@ -45,14 +35,11 @@ import type {
 } from './retention/types';
 import { scopeSql } from './scope-sql';
 import { placeValue, type StreamTarget } from './stream/place-stream';
-import { openEntryStream } from './stream/read-stream';
 import { streamTarget } from './stream/stream-target';
 import { touchObjects } from './touch-objects';
 import { assertAttempt, assertFence, assertLogicalDate, assertNoDuplicates } from './write-checks';
-import { nonNegativeInteger, positiveInteger } from './read-checks';
-import { readEntryObject } from './read-object';
 import { recordDiscarded } from './record-discarded';
-import { countRetention, countSwept, instanceAttributes, tracedCommit, tracedDownload, tracedPull, tracedUploads } from '../telemetry/store-telemetry';
+import { countRetention, countSwept, instanceAttributes, tracedCommit, tracedPull, tracedUploads } from '../telemetry/store-telemetry';
 import type {
   AttemptCommit,
   AttemptCommitResult,
@@ -110,7 +97,7 @@ export class XComStore implements XComBackend, RetentionBackend {
   /** The commit statements for this schema, built once: they are the hot path and kept prepared under one name. */
   readonly #commitSql: string;
   readonly #keyedSql: string;
-  readonly #entryColumns: string;
+  readonly #reader: EntryReader;
   readonly #concurrency: number;
   readonly #objectGraceMs: number;
   readonly #defaultRetention: Retention;
@@ -129,7 +116,6 @@ export class XComStore implements XComBackend, RetentionBackend {
     this.#quoted = quoteSchema(this.schema);
     this.#commitSql = commitStatement(this.#quoted);
     this.#keyedSql = keyedCommitStatement(this.#quoted);
-    this.#entryColumns = entryColumns(this.#quoted);
     this.inlineThresholdBytes = options.inlineThresholdBytes ?? DEFAULT_INLINE_THRESHOLD_BYTES;
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.#codec = options.codec ?? createValueCodec();
@@ -146,6 +132,7 @@ export class XComStore implements XComBackend, RetentionBackend {
     });
     assertRetention('XComStore defaultRetention', this.#defaultRetention);
     this.#streams = streamTarget(this.engine, this.#quoted, this.objectStore, this.#codec);
+    this.#reader = new EntryReader(this.engine, this.#quoted, this.objectStore, this.#codec, this.#concurrency);
   }
 
   async set(write: XComWrite): Promise<SetResult> {
@@ -243,12 +230,7 @@ export class XComStore implements XComBackend, RetentionBackend {
   async get(identity: XComIdentity): Promise<XComRecord | undefined> {
     // Async so that a bad identity rejects the promise rather than throwing at the call.
     const id = resolveIdentity(identity);
-    return tracedPull({ ...instanceAttributes(id), 'xcom.key': id.key }, () => this.#get(id), (found) => (found ? 1 : 0));
-  }
-
-  async #get(id: ResolvedIdentity): Promise<XComRecord | undefined> {
-    const row = await this.#row(id);
-    return row ? this.#withValue(row) : undefined;
+    return tracedPull({ ...instanceAttributes(id), 'xcom.key': id.key }, () => this.#reader.get(id), (found) => (found ? 1 : 0));
   }
 
   /**
@@ -256,62 +238,19 @@ export class XComStore implements XComBackend, RetentionBackend {
    * value, a large Buffer) stream with flat memory, verified by digest at the end; other values are read whole.
    */
   async getStream(identity: XComIdentity): Promise<XComStreamRecord | undefined> {
-    const id = resolveIdentity(identity);
-    const row = await this.#row(id);
-    if (!row) return undefined;
-    const meta = entryMetaFromRow(row);
-    return { ...meta, stream: await openEntryStream(meta, this.engine, this.objectStore, async () => (await this.#withValue(row)).value) };
-  }
-
-  async #row(id: ResolvedIdentity): Promise<EntryRow | undefined> {
-    const sql = `select ${this.#entryColumns}, e.inline_value from ${this.#quoted}.entries e
-        where e.dag_id = $1 and e.run_id = $2 and e.task_id = $3 and e.map_index = $4 and e.key = $5`;
-    const rows = await this.engine.query<EntryRow>(sql, [id.dagId, id.runId, id.taskId, id.mapIndex, id.key], preparedByText(sql));
-    return rows[0];
+    return this.#reader.getStream(resolveIdentity(identity));
   }
 
   async getMany(filter: XComFilter, options: GetManyOptions = {}): Promise<XComRecord[]> {
-    return tracedPull({ 'xcom.pull.kind': 'filter' }, () => this.#getMany(filter, options), (rows) => rows.length);
-  }
-
-  async #getMany(filter: XComFilter, options: GetManyOptions): Promise<XComRecord[]> {
-    const { where, params } = filterSql(this.#quoted, filter);
-    const limit = filter.limit === undefined ? '' : `limit $${params.push(positiveInteger('limit', filter.limit))}`;
-    const withValues = options.values ?? true;
-    const sql = `select ${this.#entryColumns}${withValues ? ', e.inline_value' : ''} from ${this.#quoted}.entries e
-         ${where} ${FILTER_ORDER} ${limit}`;
-    const rows = await this.engine.query<EntryRow>(sql, params, preparedByText(sql));
-    if (!withValues) return rows.map((row) => ({ ...entryMetaFromRow(row), value: undefined }));
-    return mapLimited(rows, this.#concurrency, (row) => this.#withValue(row));
+    return this.#reader.getMany(filter, options);
   }
 
   async count(filter: XComFilter): Promise<number> {
-    const { where, params } = filterSql(this.#quoted, filter);
-    const sql = `select count(*)::int as n from ${this.#quoted}.entries e ${where}`;
-    const [row] = await this.engine.query<{ n: number }>(sql, params, preparedByText(sql));
-    return row?.n ?? 0;
+    return this.#reader.count(filter);
   }
 
   async mapped(scope: MappedScope, range: MappedRange = {}): Promise<XComRecord[]> {
-    return tracedPull({ 'xcom.pull.kind': 'mapped' }, () => this.#mapped(scope, range), (rows) => rows.length);
-  }
-
-  async #mapped(scope: MappedScope, range: MappedRange): Promise<XComRecord[]> {
-    assertId('dagId', scope.dagId, MAX_ID_LENGTH);
-    assertId('runId', scope.runId, MAX_ID_LENGTH);
-    assertId('taskId', scope.taskId, MAX_ID_LENGTH);
-    assertId('key', scope.key, MAX_KEY_LENGTH);
-    const offset = nonNegativeInteger('offset', range.offset ?? 0);
-    const limit = range.limit === undefined ? undefined : nonNegativeInteger('limit', range.limit);
-    if (limit === 0) return [];
-    // The primary key (dag_id, run_id, task_id, map_index, key) serves both the filter and the order.
-    const rows = await this.engine.query<EntryRow>(
-      `select ${this.#entryColumns}, e.inline_value from ${this.#quoted}.entries e
-        where e.dag_id = $1 and e.run_id = $2 and e.task_id = $3 and e.key = $4 and e.map_index >= 0
-        order by e.map_index offset $5 ${limit === undefined ? '' : 'limit $6'}`,
-      [scope.dagId, scope.runId, scope.taskId, scope.key, offset, ...(limit === undefined ? [] : [limit])],
-    );
-    return mapLimited(rows, this.#concurrency, (row) => this.#withValue(row));
+    return this.#reader.mapped(scope, range);
   }
 
   async delete(identity: XComIdentity): Promise<boolean> {
@@ -393,13 +332,5 @@ export class XComStore implements XComBackend, RetentionBackend {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.allSettled([this.engine.close(), this.objectStore.close()]);
-  }
-
-  async #withValue(row: EntryRow): Promise<XComRecord> {
-    const meta = entryMetaFromRow(row);
-    const objectKey = row.object_key;
-    const stored = objectKey === null ? row.inline_value! : await tracedDownload(objectKey, () => readEntryObject(this.engine, this.objectStore, meta));
-    const value = await this.#codec.decode(stored, meta.encoding, meta.digest, meta);
-    return { ...meta, value };
   }
 }
