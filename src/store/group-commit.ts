@@ -21,46 +21,34 @@ export type CommitMany = (groups: readonly AttemptGroup[]) => Promise<CommitOutc
 const instanceOf = (g: AttemptGroup) => JSON.stringify([g.instance.dagId, g.instance.runId, g.instance.taskId, g.instance.mapIndex]);
 
 /**
- * Group commit: while statements are in flight (two at most), the attempts that arrive wait and then go together in
- * the next statement. A lone commit goes at once (no window, no added latency); under fan-out, 64 concurrent tasks become a
+ * Group commit: while one commit is in flight, the attempts that arrive wait and then go together in the next
+ * statement. A lone commit goes at once (no window, no added latency); under fan-out, 64 concurrent tasks become a
  * few transactions instead of 64 fighting for the WAL flush. Each caller still gets its own outcome, after its rows
  * are durable. If a batch fails, its attempts are retried one by one, so one attempt's failure (an object collected
  * under it, say) is that attempt's error alone. Two attempts of one task instance never share a statement.
  */
 export class GroupCommitter {
   readonly #queue: Pending[] = [];
-  #inFlight = 0;
+  #flushing = false;
 
-  /**
-   * @param maxBatch attempts per statement
-   * @param maxInFlight statements at once: a second statement runs while the first waits for its WAL flush (which
-   *   Postgres then shares between them), so a commit arriving under fan-out waits for a free slot, not for a whole
-   *   statement ahead of it.
-   */
   constructor(
     private readonly commitMany: CommitMany,
     private readonly maxBatch = 64,
-    private readonly maxInFlight = 2,
   ) {}
 
   submit(group: AttemptGroup): Promise<AttemptOutcome> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ group, resolve, reject });
-      this.#pump();
+      if (!this.#flushing) void this.#flush();
     });
   }
 
-  /** Starts statements for what is queued while a slot is free. */
-  #pump(): void {
-    while (this.#inFlight < this.maxInFlight && this.#queue.length > 0) {
-      const batch = this.#takeBatch();
-      this.#inFlight += 1;
-      void this.#commit(batch)
-        .catch((err: unknown) => batch.forEach((pending) => pending.reject(err))) // settled ones ignore it
-        .finally(() => {
-          this.#inFlight -= 1;
-          this.#pump();
-        });
+  async #flush(): Promise<void> {
+    this.#flushing = true;
+    try {
+      while (this.#queue.length > 0) await this.#commit(this.#takeBatch());
+    } finally {
+      this.#flushing = false;
     }
   }
 

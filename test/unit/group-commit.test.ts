@@ -49,7 +49,7 @@ function recordingCommit(fail: (g: AttemptGroup) => boolean = () => false) {
 describe('GroupCommitter', () => {
   test('a lone commit goes at once; commits arriving while it is in flight go together next, each with its share', async () => {
     const rec = recordingCommit();
-    const committer = new GroupCommitter(rec.commit, 64, 1);
+    const committer = new GroupCommitter(rec.commit);
     const first = committer.submit(group('a', 1));
     const later = [committer.submit(group('b', 2)), committer.submit(group('loser', 1)), committer.submit(group('c', 3))];
     expect(rec.batches).toEqual([['a']]);
@@ -66,7 +66,7 @@ describe('GroupCommitter', () => {
 
   test('a refusal (exclusive XComs) is the refused attempt\'s alone: the batch is not retried, the others keep their outcome', async () => {
     const rec = recordingCommit();
-    const committer = new GroupCommitter(rec.commit, 64, 1);
+    const committer = new GroupCommitter(rec.commit);
     const first = committer.submit(group('first', 1));
     const later = [committer.submit(group('good', 1)), committer.submit(group('refused', 1)), committer.submit(group('other', 1))];
     await rec.release();
@@ -78,7 +78,7 @@ describe('GroupCommitter', () => {
 
   test('two attempts of one task instance never share a statement', async () => {
     const rec = recordingCommit();
-    const committer = new GroupCommitter(rec.commit, 64, 1);
+    const committer = new GroupCommitter(rec.commit);
     const all = [committer.submit(group('x', 1)), committer.submit(group('a', 1)), committer.submit(group('a', 1)), committer.submit(group('b', 1))];
     await rec.release();
     await rec.release();
@@ -89,7 +89,7 @@ describe('GroupCommitter', () => {
 
   test('a failed batch is retried one attempt at a time: only the failing attempt gets the error', async () => {
     const rec = recordingCommit((g) => g.instance.taskId === 'bad');
-    const committer = new GroupCommitter(rec.commit, 64, 1);
+    const committer = new GroupCommitter(rec.commit);
     const first = committer.submit(group('first', 1));
     const good = committer.submit(group('good', 1));
     const bad = committer.submit(group('bad', 1));
@@ -102,23 +102,10 @@ describe('GroupCommitter', () => {
 
   test('batches are bounded', async () => {
     const rec = recordingCommit();
-    const committer = new GroupCommitter(rec.commit, 2, 1);
+    const committer = new GroupCommitter(rec.commit, 2);
     const all = ['a', 'b', 'c', 'd', 'e'].map((t) => committer.submit(group(t, 1)));
     for (let i = 0; i < 3; i++) await rec.release();
     await Promise.all(all);
     expect(rec.batches).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
-  });
-
-  test('two statements run at once by default: the third arrival waits for a free slot, then takes the queue with it', async () => {
-    const rec = recordingCommit();
-    const committer = new GroupCommitter(rec.commit);
-    const all = ['a', 'b', 'c', 'd', 'e'].map((t) => committer.submit(group(t, 1)));
-    expect(rec.batches).toEqual([['a'], ['b']]);
-    await rec.release();
-    for (let spins = 0; rec.batches.length < 3 && spins < 10_000; spins++) await Promise.resolve();
-    expect(rec.batches).toEqual([['a'], ['b'], ['c', 'd', 'e']]);
-    await rec.release();
-    await rec.release();
-    expect((await Promise.all(all)).map((o) => o.won)).toEqual([true, true, true, true, true]);
   });
 });
