@@ -15,6 +15,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { TEMPORAL_CLI } from '../services/versions';
 import { XComPlugin } from '../src/plugin';
 import { describeMachine } from './lib/machine';
+import { sourceRevision } from './lib/source-revision';
 import { FAN_OUT_DAGS, MAX_ACTIVE_TASKS } from './dag/dags';
 import { openTemporalBenchEnv } from './lib/temporal-bench-env';
 import { benchStoreConfig } from './lib/service-env';
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
           `\`npm run bench:dag${args.length > 0 ? ` -- ${args.join(' ')}` : ''}\` (${seconds.toFixed(0)} s)`,
           '',
           ...[
+            sourceRevision(),
             ...machine,
             `Temporal CLI ${TEMPORAL_CLI.version} dev server (SQLite in memory) on loopback; @temporalio/* ${packageVersion('@temporalio/worker/package.json')}`,
             `Load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (other work shares this machine)`,
