@@ -1,15 +1,19 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { dataKeys, WRAPPED_DATA_KEY_BYTES } from './data-keys';
 import { inSlices } from './digest';
 import { hmacDigest } from './digest-key';
 import type { EncryptionKey } from './encryption-keys';
 
 /**
- * AES-256-GCM envelope encryption of one stored value. A fresh data key seals the bytes; the key-encryption key
- * seals the data key. Layout: version (1) | wrap IV (12) | wrapped data key (32) | wrap tag (16) | IV (12) |
- * ciphertext | tag (16). Both seals authenticate `aad`, so a value moved under another digest or format fails.
+ * AES-256-GCM envelope encryption of one stored value. A data key seals the bytes under a fresh IV; the
+ * key-encryption key seals the data key. Layout: version (1) | wrap IV (12) | wrapped data key (32) | wrap tag (16) |
+ * IV (12) | ciphertext | tag (16). The body authenticates `aad`, so a value moved under another digest or format
+ * fails. Version 2 (written now) reuses data keys (src/codec/data-keys.ts) and binds their wrap to the key id;
+ * version 1 (a data key per value, its wrap bound to `aad` too) is still read.
  */
 
-const VERSION = 1;
+const VERSION = 2;
+const VERSION_1 = 1;
 const IV = 12;
 const TAG = 16;
 const DATA_KEY = 32;
@@ -21,18 +25,13 @@ export const ENVELOPE_OVERHEAD_BYTES = HEADER + TAG;
  * GCM's `final()` adds no bytes, so the slices and the header are joined in one copy.
  */
 export async function sealEnvelope(plain: Buffer, kek: EncryptionKey, aad: Buffer): Promise<Buffer> {
-  const dataKey = randomBytes(DATA_KEY + IV + IV);
-  const wrapIv = dataKey.subarray(DATA_KEY, DATA_KEY + IV);
-  const iv = dataKey.subarray(DATA_KEY + IV);
-  const key = dataKey.subarray(0, DATA_KEY);
-  const wrap = createCipheriv('aes-256-gcm', kek.key, wrapIv).setAAD(aad);
-  const wrapped = wrap.update(key);
-  wrap.final();
-  const seal = createCipheriv('aes-256-gcm', key, iv).setAAD(aad);
+  const dataKey = dataKeys.forSealing(kek);
+  const iv = randomBytes(IV);
+  const seal = createCipheriv('aes-256-gcm', dataKey.key, iv).setAAD(aad);
   const body: Buffer[] = [];
   await inSlices(plain, (slice) => body.push(seal.update(slice)));
   seal.final();
-  return Buffer.concat([Buffer.of(VERSION), wrapIv, wrapped, wrap.getAuthTag(), iv, ...body, seal.getAuthTag()]);
+  return Buffer.concat([Buffer.of(VERSION), dataKey.wrapped, iv, ...body, seal.getAuthTag()]);
 }
 
 /**
@@ -40,21 +39,15 @@ export async function sealEnvelope(plain: Buffer, kek: EncryptionKey, aad: Buffe
  * value is decrypted a slice at a time, yielding between slices; nothing is returned before the tag is checked.
  */
 export async function openEnvelope(sealed: Buffer, kek: EncryptionKey, aad: Buffer): Promise<Buffer> {
-  if (sealed.length < ENVELOPE_OVERHEAD_BYTES || sealed[0] !== VERSION) {
-    throw new Error(`not an encrypted value of version ${VERSION} (${sealed.length} bytes)`);
+  const version = sealed[0];
+  if (sealed.length < ENVELOPE_OVERHEAD_BYTES || (version !== VERSION && version !== VERSION_1)) {
+    throw new Error(`not an encrypted value of version ${VERSION_1} or ${VERSION} (${sealed.length} bytes)`);
   }
-  let at = 1;
-  const take = (n: number): Buffer => sealed.subarray(at, (at += n));
-  const wrapIv = take(IV);
-  const wrapped = take(DATA_KEY);
-  const wrapTag = take(TAG);
-  const iv = take(IV);
-  const body = sealed.subarray(at, sealed.length - TAG);
+  const wrappedKey = sealed.subarray(1, 1 + WRAPPED_DATA_KEY_BYTES);
+  const iv = sealed.subarray(1 + WRAPPED_DATA_KEY_BYTES, HEADER);
+  const body = sealed.subarray(HEADER, sealed.length - TAG);
   const tag = sealed.subarray(sealed.length - TAG);
-  const unwrap = createDecipheriv('aes-256-gcm', kek.key, wrapIv).setAAD(aad);
-  unwrap.setAuthTag(wrapTag);
-  const dataKey = unwrap.update(wrapped);
-  unwrap.final();
+  const dataKey = version === VERSION ? dataKeys.forOpening(kek, wrappedKey) : unwrapVersion1(wrappedKey, kek, aad);
   const open = createDecipheriv('aes-256-gcm', dataKey, iv).setAAD(aad);
   open.setAuthTag(tag);
   const out: Buffer[] = [];
@@ -63,7 +56,16 @@ export async function openEnvelope(sealed: Buffer, kek: EncryptionKey, aad: Buff
   return out.length === 1 ? out[0]! : Buffer.concat(out);
 }
 
-/** What both seals of an envelope authenticate: the value's encoding (format, compression, key) and digest. */
+/** A version 1 data key: its wrap is bound to the value's `aad`, and used for that value alone. */
+function unwrapVersion1(wrappedKey: Buffer, kek: EncryptionKey, aad: Buffer): Buffer {
+  const unwrap = createDecipheriv('aes-256-gcm', kek.key, wrappedKey.subarray(0, IV)).setAAD(aad);
+  unwrap.setAuthTag(wrappedKey.subarray(IV + DATA_KEY));
+  const dataKey = unwrap.update(wrappedKey.subarray(IV, IV + DATA_KEY));
+  unwrap.final();
+  return dataKey;
+}
+
+/** What an envelope's body (and a version 1 wrap) authenticates: the value's encoding and digest. */
 export function envelopeAad(encoding: string, digest: string): Buffer {
   return Buffer.from(`temporal-xcom/v1|${encoding}|${digest.toLowerCase()}`, 'utf8');
 }
