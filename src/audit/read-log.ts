@@ -1,4 +1,5 @@
 import type { XComBackend } from '../store/backend';
+import { passThroughBut } from '../store/backend-view';
 import type { ResolvedIdentity, XComIdentity } from '../store/identity';
 import type { XComRecord } from '../store/types';
 import type { AuditedRead } from './audited-read';
@@ -41,9 +42,7 @@ export function recordingReads(inner: XComBackend, log: ReadLog): XComBackend {
   const view: RecordingBackend = {
     [LOG]: log,
     [INNER]: inner,
-    set: (w) => inner.set(w),
-    commit: (w) => inner.commit(w),
-    commitAttempt: (c) => inner.commitAttempt(c),
+    ...passThroughBut(inner),
     async get(identity) {
       const record = await inner.get(identity);
       if (record) log.note(record);
@@ -59,12 +58,6 @@ export function recordingReads(inner: XComBackend, log: ReadLog): XComBackend {
     getMany: async (filter, options) =>
       options?.values === false ? inner.getMany(filter, options) : noteAll(await inner.getMany(filter, options)),
     mapped: async (scope, range) => noteAll(await inner.mapped(scope, range)),
-    count: (f) => inner.count(f),
-    delete: (i) => inner.delete(i),
-    clear: (s) => inner.clear(s),
-    discard: (w, r) => inner.discard(w, r),
-    ledger: (s) => inner.ledger(s),
-    close: () => inner.close(),
   };
   return view;
 }

@@ -55,7 +55,7 @@ describe('envelopes with reused data keys', () => {
     // Opening unwraps once per wrapped key; a changed wrap is refused.
     expect(keys.forOpening(kek, first.wrapped)).toEqual(first.key);
     const changed = Buffer.from(first.wrapped);
-    changed[20] ^= 1;
+    changed.writeUInt8(changed.readUInt8(20) ^ 1, 20);
     expect(() => keys.forOpening(kek, changed)).toThrow();
   });
 });

@@ -1,4 +1,5 @@
 import type { XComBackend } from '../../store/backend';
+import { passThroughBut } from '../../store/backend-view';
 import type { XComIdentity } from '../../store/identity';
 import type { XComEntryMeta } from '../../store/types';
 import { assertMayRead, type Reader } from './exclusive-rules';
@@ -30,9 +31,7 @@ export function guardedReads(inner: XComBackend, reader: Reader): XComBackend {
   const guard: ReadGuard = { inner, check: (record) => void check(record) };
   const view: XComBackend & { readonly [GUARD]: ReadGuard } = {
     [GUARD]: guard,
-    set: (w) => inner.set(w),
-    commit: (w) => inner.commit(w),
-    commitAttempt: (c) => inner.commitAttempt(c),
+    ...passThroughBut(inner),
     get: async (identity) => check(await inner.get(identity)),
     ...(inner.getStream && {
       async getStream(identity: XComIdentity) {
@@ -47,12 +46,6 @@ export function guardedReads(inner: XComBackend, reader: Reader): XComBackend {
     }),
     getMany: async (filter, options) => checkAll(await inner.getMany(filter, options)),
     mapped: async (scope, range) => checkAll(await inner.mapped(scope, range)),
-    count: (f) => inner.count(f),
-    delete: (i) => inner.delete(i),
-    clear: (s) => inner.clear(s),
-    discard: (w, r) => inner.discard(w, r),
-    ledger: (s) => inner.ledger(s),
-    close: () => inner.close(),
   };
   return view;
 }
