@@ -15,7 +15,8 @@ export class ReadLog {
   /** Notes that the attempt got `version` (a record it read, or a ref it resolved). */
   note(version: ResolvedIdentity & { readonly digest: string }): void {
     const { dagId, runId, taskId, mapIndex, key, digest } = version;
-    const id = JSON.stringify([dagId, runId, taskId, mapIndex, key, digest]);
+    // Ids hold no control characters (src/store/identity.ts), so U+0001 separates them; cheaper than JSON per read.
+    const id = `${dagId}\u0001${runId}\u0001${taskId}\u0001${mapIndex}\u0001${key}\u0001${digest}`;
     if (!this.#reads.has(id)) this.#reads.set(id, { dagId, runId, taskId, mapIndex, key, digest, readAt: new Date() });
   }
 

@@ -96,7 +96,7 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
           );
         }
       }
-      const actual = await recomputedDigest(bytes, parsed, kek, digestKey, where);
+      const actual = await recomputedDigest(bytes, kek);
       if (actual !== undefined && actual !== digest.toLowerCase()) {
         throw new XComIntegrityError(
           `Digest mismatch for ${where}: expected sha256 ${digest}, got ${actual}. ` +
@@ -117,27 +117,12 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
 }
 
 /**
- * The digest `bytes` should have, or undefined when the encoding says it was carried over from an earlier encoding by
- * key rotation: the envelope authenticates it then (it is part of both seals' associated data), and the key it was
- * made with may be gone.
+ * The digest `bytes` should have, or undefined when nothing needs recomputing: an encrypted value's envelope already
+ * authenticates its digest (the digest is in the associated data its tag covers, so only a holder of the key could
+ * have sealed these bytes under it), and the key a carried-over digest was made with may be gone.
  */
-async function recomputedDigest(
-  bytes: Buffer,
-  parsed: ParsedEncoding,
-  kek: EncryptionKey | undefined,
-  digestKey: (() => Promise<Buffer>) | undefined,
-  where: string,
-): Promise<string | undefined> {
-  if (!kek) return sha256HexYielding(bytes);
-  if (parsed.digestOrigin === undefined) return keyedDigest(bytes, kek);
-  if (parsed.digestOrigin !== 'store') return undefined;
-  if (!digestKey) {
-    throw new XComConfigError(
-      `Cannot read ${where}: its digest is keyed by the store's digest key, and this codec was made without one ` +
-        `(open the store with openXComStore, or pass digestKey to createValueCodec).`,
-    );
-  }
-  return hmacDigest(bytes, await digestKey());
+function recomputedDigest(bytes: Buffer, kek: EncryptionKey | undefined): Promise<string> | undefined {
+  return kek ? undefined : sha256HexYielding(bytes);
 }
 
 /** Calls `load` once; a failure is not remembered, so the next call tries again. */

@@ -142,9 +142,10 @@ describe('encryption at rest', () => {
     const encodings = (await sql.query('select task_id, encoding from xcom.entries where run_id = $1 order by task_id', [runId])).rows;
     expect(encodings).toEqual([{ task_id: 'new', encoding: 'json+aes256gcm.k2+digest.store' }, { task_id: 'old', encoding: 'json+aes256gcm.k1+digest.store' }]);
     await withStore(encryptionKeyring([k2]), async (store) => {
-      // Until `xcom rotate-keys` has run (test/store/key-rotation.test.ts), the store's digest key is wrapped by k1:
-      // even values sealed with k2 need it to check their digest.
-      const early = await store.get(id('new')).catch((err: unknown) => err);
+      // A value sealed with k2 reads with k2 alone: its envelope authenticates its digest. Until `xcom rotate-keys` has
+      // run (test/store/key-rotation.test.ts), the store's digest key is wrapped by k1, so new values cannot be written.
+      expect((await store.get(id('new')))?.value).toEqual(values.small);
+      const early = await store.set({ ...id('newer'), value: values.small, attempt: 1 }).catch((err: unknown) => err);
       expect(early).toBeInstanceOf(XComConfigError);
       expect((early as Error).message).toMatch(/digest key .* is wrapped by encryption key 'k1', which XCOM_ENCRYPTION_KEYS does not hold.*'xcom rotate-keys'/s);
       const refused = await store.get(id('old')).catch((err: unknown) => err);
