@@ -7,7 +7,7 @@ import { openXComStore } from '../../src/config/open-store';
 import type { StoreConfig } from '../../src/config/store-config';
 import type { XComPlugin } from '../../src/plugin';
 import type { XComBackend } from '../../src/store/backend';
-import type { XComWrite } from '../../src/store/types';
+import type { AttemptCommit } from '../../src/store/types';
 import type { XComStore } from '../../src/store/xcom-store';
 import { XComActivityInboundInterceptor } from '../../src/worker/activity-interceptor';
 import { createValueCodec } from '../../src/codec/value-codec';
@@ -27,7 +27,7 @@ export interface CommitPlan {
 export interface CommitCost {
   /** The plugin's activity interceptor around an activity returning `smallResult`, no Temporal involved. */
   readonly interceptor: Summary;
-  /** `store.commit` of that one entry: the transaction the interceptor waits for. */
+  /** `store.commitAttempt` of that one entry: the transaction the interceptor waits for. */
   readonly commit: Summary;
   /** The same commit on a session with `synchronous_commit = off`: no wait for the WAL flush (fsync). */
   readonly commitNoSync: Summary;
@@ -59,8 +59,9 @@ export async function benchCommitCost(plugin: XComPlugin, config: StoreConfig, p
     const statement = commitStatement(quoteSchema(config.schema));
     const codec = createValueCodec({ compression: config.compression });
     const statementParams = async (series: string, i: number) => {
-      const write = smallWrite(run, series, i);
-      const { entry } = await prepareEntry({ ...write, mapIndex: -1 }, write.value, codec, config);
+      const attempt = smallAttempt(run, series, i);
+      const identity = { ...attempt, key: 'return_value' };
+      const { entry } = await prepareEntry(identity, attempt.values.get('return_value'), codec, config);
       return commitParams([attemptGroup([entry], { attempt: 1, fence: 1 })]);
     };
     const ops: Record<keyof CommitCost, Operation> = {
@@ -88,18 +89,17 @@ export async function benchCommitCost(plugin: XComPlugin, config: StoreConfig, p
 }
 
 async function commitOne(store: XComBackend, runId: string, series: string, i: number): Promise<void> {
-  await store.commit([smallWrite(runId, series, i)]);
+  await store.commitAttempt(smallAttempt(runId, series, i));
 }
 
-/** What the interceptor writes for one `smallResult` activity: a new task of one run each time. */
-function smallWrite(runId: string, series: string, i: number): XComWrite {
+/** What the interceptor commits for one `smallResult` activity: a new task of one run each time. */
+function smallAttempt(runId: string, series: string, i: number): AttemptCommit {
   return {
     dagId: 'sequentialSmallActivities',
     runId,
     taskId: `${series}_${i}`,
     mapIndex: -1,
-    key: 'return_value',
-    value: { index: i, status: 'ok', rows: 18234, table: 'analytics.daily_orders', partition: '2024-06-01' },
+    values: new Map([['return_value', { index: i, status: 'ok', rows: 18234, table: 'analytics.daily_orders', partition: '2024-06-01' }]]),
     attempt: 1,
     fence: Date.now(),
     temporalRunId: runId,
