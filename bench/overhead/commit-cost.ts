@@ -60,7 +60,7 @@ export async function benchCommitCost(plugin: XComPlugin, config: StoreConfig, p
     const codec = createValueCodec({ compression: config.compression });
     const statementParams = async (series: string, i: number) => {
       const attempt = smallAttempt(run, series, i);
-      const identity = { ...attempt, key: 'return_value' };
+      const identity = { dagId: attempt.dagId, runId: attempt.runId, taskId: attempt.taskId, mapIndex: -1, key: 'return_value' };
       const { entry } = await prepareEntry(identity, attempt.values.get('return_value'), codec, config);
       return commitParams([attemptGroup([entry], { attempt: 1, fence: 1 })]);
     };
