@@ -80,9 +80,9 @@ export function commitCostTable(cost: CommitCost & { readonly inActivities: Summ
   return markdownTable(
     ['one small result (~100 B JSON); all rows but the first timed alone, no Temporal', 'p50', 'p99', 'mean', 'n'],
     [
-      row('`store.commit` timed inside the activities of the runs above (with Temporal)', cost.inActivities),
+      row('`store.commitAttempt` timed inside the activities of the runs above (with Temporal)', cost.inActivities),
       row('plugin activity interceptor around the activity (all our work)', cost.interceptor),
-      row('`store.commit` of the one entry (one statement, one transaction)', cost.commit),
+      row('`store.commitAttempt` of the one entry (one statement, one transaction)', cost.commit),
       row('the same commit with `synchronous_commit = off` (no WAL flush wait)', cost.commitNoSync),
       row('its SQL statement alone, prepared with a generic plan (as the store sends it)', cost.statementPrepared),
       row('its SQL statement alone, unnamed (parsed and planned on every call)', cost.statementUnnamed),
