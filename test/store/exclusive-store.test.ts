@@ -234,9 +234,11 @@ describe('exclusive XComs under concurrent commits (Postgres server)', () => {
     const plain = heldCommit(runId, 'plain', { shared: 1 }, hold);
     await hold.reached; // 'plain' wrote the key and holds its (shared) bucket lock, uncommitted
     const declaring = store.commitAttempt(attemptOf(runId, 'owner', { shared: 2 }, { exclusive: { shared: { writer: 'owner' } } }));
+    // Attached now: the refusal may come before the held transaction's own result is read.
+    const refused = expect(declaring).rejects.toThrow(/cannot become exclusive to task 'owner': task 'plain' already wrote it/);
     await waitForLockWait(store.engine, 'commit_attempts').finally(() => hold.open());
     expect(await plain).toBeNull();
-    await expect(declaring).rejects.toThrow(/cannot become exclusive to task 'owner': task 'plain' already wrote it/);
+    await refused;
   });
 
   test('a writer waits for an uncommitted declaration of the key by another task, then is refused', async () => {
@@ -245,9 +247,10 @@ describe('exclusive XComs under concurrent commits (Postgres server)', () => {
     const owner = heldCommit(runId, 'owner', { shared: 1 }, hold, { shared: { writer: 'owner' } });
     await hold.reached;
     const writer = store.commitAttempt(attemptOf(runId, 'plain', { shared: 2 }));
+    const refused = expect(writer).rejects.toThrow(/key 'shared' .* is exclusive to task 'owner'; task 'plain' may not write it/);
     await waitForLockWait(store.engine, 'commit_attempts').finally(() => hold.open());
     expect(await owner).toBeNull();
-    await expect(writer).rejects.toThrow(/key 'shared' .* is exclusive to task 'owner'; task 'plain' may not write it/);
+    await refused;
   });
 
   test('a consumer waits for another consumer\'s uncommitted consume of the entry, then is refused', async () => {
@@ -263,9 +266,10 @@ describe('exclusive XComs under concurrent commits (Postgres server)', () => {
     });
     await hold.reached;
     const second = store.commitAttempt(attemptOf(runId, 'second', {}, { consumes: [version] }));
+    const refused = expect(second).rejects.toThrow(XComConsumedError);
     await waitForLockWait(store.engine, 'commit_attempts').finally(() => hold.open());
     expect(await first).toBeNull();
-    await expect(second).rejects.toThrow(XComConsumedError);
+    await refused;
     expect(await ledgerOutcomes(runId, 'producer', 'job')).toEqual(['written', 'consumed']);
   });
 });
