@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+export { eventually } from './eventually';
 import { Client, Connection } from '@temporalio/client';
 import { openXComStore } from '../../src/config/open-store';
 import type { StoreConfig } from '../../src/config/store-config';
@@ -64,17 +65,6 @@ export async function openCrossDagContext(): Promise<CrossDagContext> {
       await database.drop();
     },
   };
-}
-
-/** Polls `probe` until it returns something truthy; fails with `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 export function uniqueId(label: string): string {

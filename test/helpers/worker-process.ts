@@ -18,7 +18,7 @@ export interface WorkerProcessOptions {
   /** SIGKILL the process right after the first attempt of an activity of this type has committed. */
   readonly killAfterCommitType?: string;
   /** Which fixtures the worker serves: test/fixtures (default) or test/fixtures/<suite>. */
-  readonly suite?: 'cross-dag' | 'masking';
+  readonly suite?: 'cross-dag' | 'masking' | 'exclusive';
   /** More environment for the script. */
   readonly env?: Readonly<Record<string, string>>;
 }

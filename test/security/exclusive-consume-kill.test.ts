@@ -2,19 +2,19 @@
 // consumer attempts hold values they consumed but have not committed. The values stay; the retries, on a new worker
 // process, consume them; in the end every value was consumed exactly once (ledger, audit, and what each successful
 // consumer returned agree).
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { quoteSchema } from '../../src/migrations/schema-name';
 import { XComPlugin } from '../../src/plugin';
 import type { XComStore } from '../../src/store/xcom-store';
 import type { Outcome } from '../fixtures/exclusive/workflows';
-import { requiredEnv, testStoreConfig } from '../helpers/store-fixtures';
+import { eventually } from '../helpers/eventually';
+import { testStoreConfig } from '../helpers/store-fixtures';
 import { connectTemporal, type TemporalTestEnv } from '../helpers/temporal';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
 const ITEMS = 6;
 const CONSUMERS = 8;
@@ -25,7 +25,7 @@ let env: TemporalTestEnv;
 let database: TestDatabase;
 let plugin: XComPlugin;
 let gate: string;
-const children: { kill: () => void; exited: Promise<unknown> }[] = [];
+const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -35,48 +35,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) child.kill();
-  await Promise.all(children.map((c) => c.exited));
+  await Promise.all(workers.map((w) => w.stop()));
   await plugin?.runtime.close();
   await env?.close();
   await database?.drop();
   rmSync(gate, { recursive: true, force: true });
 });
-
-/** A worker of the exclusive fixtures in its own process (test/fixtures/exclusive/worker-process.ts), once ready. */
-async function startWorker(taskQueue: string) {
-  const script = path.join(__dirname, '..', 'fixtures', 'exclusive', 'worker-process.ts');
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', script], {
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      TEMPORAL_ADDRESS: requiredEnv('TEMPORAL_ADDRESS'),
-      XCOM_TEST_TASK_QUEUE: taskQueue,
-      XCOM_TEST_STORE: JSON.stringify(testStoreConfig(database.url)),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => ((output += chunk.toString()), output.includes('worker-ready') && resolve()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then((how) => reject(new Error(`worker process exited (${String(how)}) before it was ready:\n${output}`)));
-  });
-  const handle = { kill: () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), exited, output: () => output };
-  children.push(handle);
-  await ready;
-  return handle;
-}
-
-/** Polls `check` until it holds (a state of the run: files the held consumers wrote, committed rows). */
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const store = async () => (await plugin.runtime.store()) as XComStore;
 
@@ -98,7 +62,12 @@ function heldBy(): Map<string, string> {
 test('consumers SIGKILLed while holding consumed values: every value is consumed exactly once', async () => {
   const taskQueue = `exclusive-kill-${randomUUID()}`;
   const workflowId = `consumeRace-${randomUUID()}`;
-  const first = await startWorker(taskQueue);
+  const startWorker = async () => {
+    const worker = await startWorkerProcess({ taskQueue, store: testStoreConfig(database.url), suite: 'exclusive' });
+    workers.push(worker);
+    return worker;
+  };
+  const first = await startWorker();
   const handle = await env.client(plugin).workflow.start('consumeRace', {
     taskQueue,
     workflowId,
@@ -111,10 +80,10 @@ test('consumers SIGKILLed while holding consumed values: every value is consumed
       workflowId,
       EVEN.map((c) => `consumer_${c}`),
     ]))[0]!.n;
-  await waitFor('the even consumers to commit and the odd ones to hold a consumed value', async () => (await committed()) === EVEN.length && heldBy().size === ODD.length);
+  await eventually('the even consumers to commit and the odd ones to hold a consumed value', async () => (await committed()) === EVEN.length && heldBy().size === ODD.length, 180_000);
   const held = heldBy();
 
-  first.kill();
+  first.child.kill('SIGKILL');
   expect(await first.exited).toBe('SIGKILL');
 
   // Nothing the killed attempts consumed was removed: only the even consumers' values are gone.
@@ -128,7 +97,7 @@ test('consumers SIGKILLed while holding consumed values: every value is consumed
 
   // The retries (after the held attempts' heartbeat timeout) run on a new process and are not held.
   writeFileSync(path.join(gate, 'release'), '');
-  await startWorker(taskQueue);
+  await startWorker();
   const outcomes = (await handle.result()) as Outcome[];
 
   type Consumed = { key: string; value: { item: number } } | null;
