@@ -27,7 +27,7 @@ import { describeMachine } from './lib/machine';
 import { FLOOR_DDL, FLOOR_UPSERT } from './lib/floor-sql';
 import { formatMs, formatRatio, markdownTable } from './lib/table';
 import { explainAnalyze, recordingEngine, statementsOf } from './scale/explain';
-import { fillScale, type ScalePlan } from './scale/fill';
+import { fillScale, scalePlan, type ScalePlan } from './scale/fill';
 import { median, pairedRatio } from './scale/paired';
 import { neverWrittenTarget, nextRunCaller, scaleOperations, type ScaleOperation } from './scale/operations';
 import { pullXCom } from '../src/pull/pull-xcom';
@@ -93,17 +93,6 @@ async function main(): Promise<void> {
 
 function databaseName(runs: number): string {
   return `bench_scale_${runs}`;
-}
-
-function scalePlan(runs: number): ScalePlan {
-  return {
-    dagId: 'bench_scale',
-    runs,
-    tasks: 10,
-    keys: ['return_value', 'row_count', 'output_path'],
-    rareKey: 'first_run_only',
-    newest: new Date('2026-01-01T00:00:00Z'),
-  };
 }
 
 /** A filled database for `plan`: the one a `--keep` run left when `--reuse` and it matches, else a new fill. */

@@ -13,6 +13,18 @@ export interface ScalePlan {
   readonly newest: Date;
 }
 
+/** The DAG every scale database is filled with: `runs` runs of 10 tasks × 3 keys, the newest on 2026-01-01. */
+export function scalePlan(runs: number): ScalePlan {
+  return {
+    dagId: 'bench_scale',
+    runs,
+    tasks: 10,
+    keys: ['return_value', 'row_count', 'output_path'],
+    rareKey: 'first_run_only',
+    newest: new Date('2026-01-01T00:00:00Z'),
+  };
+}
+
 /**
  * Fills the schema with `runs` runs × `tasks` task instances × `keys` entries in the plugin's row shape: a run row,
  * a task-instance owner, an inline JSON value with its sha256 digest, the run's date on the entry, and a

@@ -16,7 +16,7 @@ import { XComStore } from '../../src/store/xcom-store';
 import { explainAnalyze, recordingEngine, statementsOf } from './explain';
 import { median, pairedRatio } from './paired';
 import { scaleOperations, type ScaleOperation } from './operations';
-import type { ScalePlan } from './fill';
+import { scalePlan } from './fill';
 
 const FLOOR_SQL = `select inline_value from xcom.entries
   where dag_id = $1 and run_id = $2 and task_id = $3 and map_index = $4 and key = $5`;
@@ -26,14 +26,7 @@ async function main(): Promise<void> {
   const runs = Number(values.runs);
   const calls = Number(values.calls);
   const url = databaseUrl(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, `bench_scale_${runs}`);
-  const plan: ScalePlan = {
-    dagId: 'bench_scale',
-    runs,
-    tasks: 10,
-    keys: ['return_value', 'row_count', 'output_path'],
-    rareKey: 'first_run_only',
-    newest: new Date('2026-01-01T00:00:00Z'),
-  };
+  const plan = scalePlan(runs);
   // One connection: the prepared statements the operations make are the ones pg_prepared_statements shows.
   const engine = recordingEngine(createPostgresEngine({ connectionString: url, max: 1 }));
   const store = new XComStore({ engine, objectStore: new DirectoryObjectStore({ directory: join('/tmp', 'bench-scale-objects') }) });
