@@ -90,3 +90,20 @@ export async function openServerStore(): Promise<Opened<XComStore>> {
   const store = new XComStore({ engine: engine.value, objectStore: objects.value });
   return { value: store, release: async () => (await objects.release(), await engine.release()) };
 }
+
+/**
+ * A store on `kind` (a clone of the migrated template, or a fresh PGlite) and `objects` for the tests of one describe:
+ * opened before them and handed to `use`, released after them.
+ */
+export function storeForDescribe(kind: EngineKind, objects: ObjectStoreKind, use: (store: XComStore) => void): void {
+  let released: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    const engine = await openEngine(kind);
+    const objectStore = await openObjectStore(objects);
+    released = [objectStore.release, engine.release];
+    use(new XComStore({ engine: engine.value, objectStore: objectStore.value }));
+  });
+  afterAll(async () => {
+    for (const release of released) await release();
+  });
+}

@@ -6,7 +6,7 @@ import type { SqlEngine } from '../../src/engines/sql-engine';
 import { quoteSchema } from '../../src/migrations/schema-name';
 import type { AttemptCommit } from '../../src/store/types';
 import { XComStore } from '../../src/store/xcom-store';
-import { openEngine, openObjectStore, uniqueRunId, type EngineKind } from '../helpers/store-fixtures';
+import { storeForDescribe, uniqueRunId, type EngineKind } from '../helpers/store-fixtures';
 
 const DAG = 'audit_store';
 let engine: SqlEngine;
@@ -14,16 +14,9 @@ let store: XComStore;
 
 /** The store on `kind` (a clone of the migrated template, or a fresh PGlite) for the tests of one describe. */
 function openStoreOn(kind: EngineKind): void {
-  let released: (() => Promise<void>)[] = [];
-  beforeAll(async () => {
-    const opened = await openEngine(kind);
-    const objects = await openObjectStore('directory');
-    released = [objects.release, opened.release];
-    engine = opened.value;
-    store = new XComStore({ engine, objectStore: objects.value });
-  });
-  afterAll(async () => {
-    for (const release of released) await release();
+  storeForDescribe(kind, 'directory', (opened) => {
+    store = opened;
+    engine = opened.engine;
   });
 }
 

@@ -12,7 +12,7 @@ import { resolveIdentity } from '../../src/store/identity';
 import { prepareEntry } from '../../src/store/prepare-entry';
 import { createValueCodec } from '../../src/codec/value-codec';
 import { gate } from '../helpers/gated-object-store';
-import { openEngine, openObjectStore, uniqueRunId, type EngineKind } from '../helpers/store-fixtures';
+import { storeForDescribe, uniqueRunId, type EngineKind } from '../helpers/store-fixtures';
 import { waitForLockWait } from './conformance-objects';
 
 const DAG = 'exclusive_store';
@@ -20,16 +20,9 @@ let engine: SqlEngine;
 let store: XComStore;
 
 function openStoreOn(kind: EngineKind): void {
-  let released: (() => Promise<void>)[] = [];
-  beforeAll(async () => {
-    const opened = await openEngine(kind);
-    const objects = await openObjectStore(kind === 'postgres' ? 'minio' : 'directory');
-    released = [objects.release, opened.release];
-    engine = opened.value;
-    store = new XComStore({ engine, objectStore: objects.value });
-  });
-  afterAll(async () => {
-    for (const release of released) await release();
+  storeForDescribe(kind, kind === 'postgres' ? 'minio' : 'directory', (opened) => {
+    store = opened;
+    engine = opened.engine;
   });
 }
 
