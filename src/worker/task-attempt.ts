@@ -139,7 +139,8 @@ export class TaskAttempt {
     const fromResult = resultEntries(this.task, shaped);
     const values = new Map(this.#pushes);
     for (const [key, value] of fromResult) values.set(key, value);
-    for (const key of values.keys()) assertMayWrite(this.task, key);
+    // Pushed keys were checked at the push.
+    for (const [key] of fromResult) assertMayWrite(this.task, key);
     // Always committed, even with nothing to publish: the attempt claims its task instance, and keys an earlier
     // attempt or run of the same task id left behind are removed (Airflow clears them when a try starts).
     const { dagId, runId, taskId, mapIndex, logicalDate } = this.task;
