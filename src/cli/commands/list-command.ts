@@ -9,6 +9,7 @@ import { ENTRY_COLUMNS, entryCells } from '../entry-cells';
 import { noteNextPage, pageOptions, type PageOptions } from '../page-options';
 import { maskFromEnv, noMask } from '../../masking/sensitive-names';
 import { entryPreview } from '../preview';
+import { utcTextToIso } from '../utc-text';
 import { entryCursorArg, entryPage, listingPage, type EntryCursor, type EntryPageRequest } from '../queries/entry-page';
 
 interface ListOptions extends PageOptions<EntryCursor> {
@@ -64,7 +65,7 @@ export function registerList(program: Command, io: CliIo): void {
             String(r.attempt),
             String(r.size_bytes),
             r.inline_value === null ? 'object' : 'inline',
-            r.updated_at.toISOString(),
+            utcTextToIso(r.updated_at),
             await preview(r, location(r)),
           ]),
         );

@@ -27,7 +27,10 @@ interface PageKey {
   readonly task_id: string;
   readonly map_index: number;
   readonly key: string;
-  /** The run's sort time to the microsecond (a JS Date keeps milliseconds). */
+  /**
+   * The run's sort time as Postgres prints a timestamptz, to the microsecond (a JS Date keeps milliseconds); the
+   * cursor carries it back as a bound, which Postgres reads exactly.
+   */
   readonly run_at: string;
 }
 
@@ -43,14 +46,17 @@ export interface EntryPageRow extends EntryRow {
 export interface ListingRow extends PageKey {
   readonly attempt: number;
   readonly size_bytes: number;
-  readonly updated_at: Date;
+  /** When the entry was last written, as Postgres prints a UTC timestamp (`YYYY-MM-DD HH:MM:SS[.ffffff]`): see `utcTextToIso`. */
+  readonly updated_at: string;
   readonly digest: string;
   readonly encoding: string;
   /** Null when the value is in the object store (an entry has one or the other). */
   readonly inline_value: Buffer | null;
 }
 
-const LISTING_COLUMNS = 'e.dag_id, e.run_id, e.task_id, e.map_index, e.key, e.attempt, e.size_bytes, e.updated_at, e.digest, e.encoding, e.inline_value';
+// updated_at as text: a page of 50 Dates costs the driver more to parse than the rest of the row (measured).
+const LISTING_COLUMNS =
+  "e.dag_id, e.run_id, e.task_id, e.map_index, e.key, e.attempt, e.size_bytes, (e.updated_at at time zone 'UTC')::text as updated_at, e.digest, e.encoding, e.inline_value";
 
 export interface EntryPage<R = EntryPageRow> {
   readonly rows: readonly R[];
@@ -110,7 +116,7 @@ async function page<R extends PageKey>(
     );
   }
   const sql = `select ${columns(!oneKey)},
-            to_char(${runAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as run_at
+            ${runAt}::text as run_at
        from ${schema}.entries e${oneKey ? '' : ` join ${schema}.dag_runs r using (dag_id, run_id)`}
       ${where.length ? `where ${where.join(' and ')}` : ''}
       order by ${runAt} desc, ${run}.dag_id desc, ${run}.run_id desc, e.task_id, e.map_index, e.key
