@@ -92,7 +92,7 @@ table { border-collapse: collapse; background: #fff; } th, td { padding: .3em .8
 th { background: #f0f2f5; font-weight: 600; } code { font-size: .92em; }
 .state-success, .outcome-written { color: #137333; } .state-failed, .outcome-discarded { color: #b3261e; }
 .outcome-fenced, .outcome-superseded { color: #a15c00; } .state-cleared, .outcome-deleted { color: #666; }
-.filter { display: flex; gap: 1em; margin-bottom: 1em; align-items: end; } .filter label { display: flex; flex-direction: column; font-size: .9em; }
+.filter { display: flex; gap: 1em; margin-bottom: 1em; align-items: end; } .filter label { display: flex; flex-direction: column; font-size: .9em; } .filter label.check { flex-direction: row; align-items: center; gap: .4em; }
 .facts { display: grid; grid-template-columns: max-content auto; gap: .2em 1em; } .facts dt { font-weight: 600; } .facts dd { margin: 0; word-break: break-all; }
 .preview { background: #fff; border: 1px solid #e3e6eb; padding: .8em; font-family: ui-monospace, monospace; font-size: 13px; }
 .node { margin-left: 1.2em; } .preview > .node { margin-left: 0; } summary { cursor: pointer; color: #445; }

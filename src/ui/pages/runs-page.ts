@@ -26,7 +26,7 @@ export function runsPage(doc: RunsDoc): string {
 <label>DAG <input name="dag" value="${dagId ?? ''}" placeholder="any"></label>
 <label>from <input name="from" type="date" value="${day(from) ?? ''}"></label>
 <label>to <input name="to" type="date" value="${day(to) ?? ''}"></label>
-<label><input name="sizes" type="checkbox" value="1"${sizes ? html` checked` : html``}> XComs and bytes per run</label>
+<label class="check"><input name="sizes" type="checkbox" value="1"${sizes ? html` checked` : html``}> XComs and bytes per run</label>
 <button type="submit">filter</button>
 </form>
 ${table(['DAG', 'run', 'logical date', 'created', ...(sizes ? ['XComs', 'stored'] : [])], rows, 'no runs match')}
