@@ -133,6 +133,8 @@ export function entryMeta(row: EntryRow, mask: Mask) {
     temporalRunId: row.temporal_run_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    exclusiveWriter: row.exclusive_writer ?? null,
+    exclusiveReaders: row.exclusive_readers ?? null,
     masked: mask([row.key]),
   };
 }

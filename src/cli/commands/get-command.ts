@@ -6,6 +6,7 @@ import { withStore } from '../command-context';
 import { maskFromEnv, noMask } from '../../masking/sensitive-names';
 import { maskValue } from '../../masking/mask-value';
 import { previewValue } from '../preview';
+import { describeExclusive } from '../../store/exclusive/describe-exclusive';
 
 interface GetOptions {
   readonly dag: string;
@@ -45,8 +46,15 @@ export function registerGet(program: Command, io: CliIo): void {
           `${record.dagId} / ${record.runId} / ${record.taskId}${record.mapIndex >= 0 ? `[${record.mapIndex}]` : ''} : ${record.key}`,
           `attempt ${record.attempt}, ${record.sizeBytes} bytes (${record.encoding}, ${record.objectKey === null ? 'inline' : `object ${record.objectKey}`}), sha256 ${record.digest}`,
           `written ${record.updatedAt.toISOString()}${record.logicalDate ? `, logical date ${record.logicalDate.toISOString()}` : ''}`,
+          ...exclusiveLine(record),
           previewValue(record.value, options.maxChars, options.full ?? false),
         ]);
       }),
     );
+}
+
+/** The key's exclusivity, when its push declared one (docs/exclusive-xcoms.md). */
+function exclusiveLine(record: Parameters<typeof describeExclusive>[0]): string[] {
+  const described = describeExclusive(record);
+  return described === undefined ? [] : [`exclusive: ${described}`];
 }

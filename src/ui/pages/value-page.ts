@@ -1,5 +1,6 @@
 import { formatBytes } from '../../cli/output/human-units';
 import type { EntryMeta, TaskAddress } from '../ui-data';
+import { describeExclusive } from '../../store/exclusive/describe-exclusive';
 import { html } from '../html';
 import { layout, when } from './layout';
 import { taskCrumbs, taskHref } from './task-page';
@@ -22,6 +23,8 @@ export function valuePage(doc: TaskAddress & EntryMeta, allowDownload: boolean):
     ['attempt', String(doc.attempt)],
     ['written', when(doc.updatedAt)],
   ];
+  const exclusive = describeExclusive(doc);
+  if (exclusive !== undefined) facts.push(['exclusive', exclusive]);
   const body = html`<dl class="facts">${facts.map(([k, v]) => html`<dt>${k}</dt><dd class="fact-${k}">${v}</dd>`)}</dl>
 ${download}
 <h2>Preview</h2>

@@ -1,0 +1,77 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openXComStore } from '../../src/config/open-store';
+import { storeConfigFromEnv } from '../../src/config/store-config';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+import { startUiProcess } from '../ui/ui-process';
+import { runCli } from './cli-runner';
+
+// A key's exclusivity (docs/exclusive-xcoms.md), stored with its entry, is shown where people look at the entry:
+// `xcom get` (every format) and the web page's value page and API.
+describe('exclusive declarations in xcom get and the web page', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+  let env: Record<string, string>;
+  const at = ['--dag', 'billing', '--run', 'r1', '--task', 'login'];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataDir = await mkdtemp(path.join(tmpdir(), 'xcom-cli-exclusive-'));
+    env = { DATABASE_URL: db.url, XCOM_DATA_DIR: dataDir };
+    const store = await openXComStore(storeConfigFromEnv(env), { migrate: false });
+    try {
+      await store.commitAttempt({
+        dagId: 'billing',
+        runId: 'r1',
+        taskId: 'login',
+        mapIndex: -1,
+        attempt: 1,
+        fence: 1,
+        values: new Map<string, unknown>([['return_value', 'ok'], ['session', 's-1'], ['region', 'eu']]),
+        keyExclusive: new Map([
+          ['session', { writer: 'login', readers: ['charge', 'refund'] }],
+          ['region', { writer: 'login' }],
+        ]),
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('xcom get names the writer and the readers; a key without a declaration says nothing of it', async () => {
+    const session = await runCli(['get', ...at, '--key', 'session'], env);
+    expect(session.status).toBe(0);
+    expect(session.stdout).toContain('exclusive: only login may write it; only charge, refund may read it (besides the task that wrote it)');
+    const region = await runCli(['get', ...at, '--key', 'region'], env);
+    expect(region.stdout).toContain('exclusive: only login may write it; any task may read it');
+    const plain = await runCli(['get', ...at], env);
+    expect(plain.status).toBe(0);
+    expect(plain.stdout).not.toContain('exclusive');
+    const json = JSON.parse((await runCli(['get', ...at, '--key', 'session', '--json'], env)).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ exclusiveWriter: 'login', exclusiveReaders: ['charge', 'refund'] });
+  });
+
+  test('the web page shows it among the facts, and the API carries it', async () => {
+    const ui = await startUiProcess(env);
+    try {
+      const at = (path: string) => new URL(path, ui.url);
+      const task = at('/api/runs/billing/r1/tasks/login/-1');
+      const listed = (await (await fetch(task)).json()) as { xcoms: { key: string; exclusiveWriter: string | null; exclusiveReaders: string[] | null }[] };
+      const byKey = Object.fromEntries(listed.xcoms.map((x) => [x.key, [x.exclusiveWriter, x.exclusiveReaders]]));
+      expect(byKey).toEqual({ return_value: [null, null], session: ['login', ['charge', 'refund']], region: ['login', null] });
+      const page = await (await fetch(at('/runs/billing/r1/tasks/login/-1/xcoms/session'))).text();
+      expect(page).toContain('<dt>exclusive</dt><dd class="fact-exclusive">only login may write it; only charge, refund may read it (besides the task that wrote it)</dd>');
+      const plain = await (await fetch(at('/runs/billing/r1/tasks/login/-1/xcoms/return_value'))).text();
+      expect(plain).toContain('fact-sha256');
+      expect(plain).not.toContain('fact-exclusive');
+    } finally {
+      await ui.stop();
+    }
+  });
+});
