@@ -38,6 +38,18 @@ const parsers = {
   [types.INT8]: (text: string): number => Number(text),
 };
 
+/**
+ * Parameters: bytea as Postgres' hex text in one native call. PGlite's default builds it a byte at a time
+ * (Array.from, padStart, join): about 45 µs for a 1 KB value, a tenth of a single-entry set, and per element in
+ * the bytea[] arrays of batched commits.
+ */
+const serializers = {
+  [types.BYTEA]: (bytes: unknown): string => {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError(`a bytea parameter must be a Buffer or Uint8Array, not ${typeof bytes}`);
+    return `\\x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
+  },
+};
+
 /** Opens (creating if needed) the embedded store in `dataDir`, after taking its lock. */
 export async function createPgliteEngine(options: PgliteEngineOptions): Promise<PgliteEngine> {
   const dataDir = resolve(options.dataDir);
@@ -56,7 +68,7 @@ export async function createPgliteEngine(options: PgliteEngineOptions): Promise<
   let db: PGlite | undefined;
   let socket: SharedSocket | undefined;
   try {
-    db = await PGlite.create({ dataDir, parsers });
+    db = await PGlite.create({ dataDir, parsers, serializers });
     if (options.share) {
       const port = typeof options.share === 'object' ? (options.share.port ?? 0) : 0;
       socket = await startSocketServer(db, gate, { host: SHARE_HOST, port, dataDir });
