@@ -12,6 +12,7 @@ import { deleteEntries } from './delete-entries';
 import { ledgerRecordFromRow, type LedgerRow } from './entry-rows';
 import { EntryReader } from './entry-reader';
 import { keyedCommitParams, keyedCommitStatement, type KeyedEntry, type KeyedRow } from './keyed-commit-statement';
+import { setEntryParams, setEntryStatement, type SetEntryRow } from './set-entry-statement';
 import { formatIdentity, resolveIdentity, RETURN_VALUE_KEY, type XComIdentity } from './identity';
 import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from './limits';
 import { GroupCommitter } from './group-commit';
@@ -97,6 +98,7 @@ export class XComStore implements XComBackend, RetentionBackend {
   /** The commit statements for this schema, built once: they are the hot path and kept prepared under one name. */
   readonly #commitSql: string;
   readonly #keyedSql: string;
+  readonly #setSql: string;
   readonly #reader: EntryReader;
   readonly #concurrency: number;
   readonly #objectGraceMs: number;
@@ -116,6 +118,7 @@ export class XComStore implements XComBackend, RetentionBackend {
     this.#quoted = quoteSchema(this.schema);
     this.#commitSql = commitStatement(this.#quoted);
     this.#keyedSql = keyedCommitStatement(this.#quoted);
+    this.#setSql = setEntryStatement(this.#quoted);
     this.inlineThresholdBytes = options.inlineThresholdBytes ?? DEFAULT_INLINE_THRESHOLD_BYTES;
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.#codec = options.codec ?? createValueCodec();
@@ -164,12 +167,21 @@ export class XComStore implements XComBackend, RetentionBackend {
       checked.map((c) => placeValue(c.identity, c.write.value, this.#codec, this, this.#streams, c.keepUntil)),
     );
     const keyed: KeyedEntry[] = checked.map(({ write, fence }, i) => ({ ...write, fence, entry: placed[i]!.entry }));
-    const rows = await this.#withObjects(placed, () =>
-      this.engine.query<KeyedRow>(this.#keyedSql, keyedCommitParams(keyed), { prepareAs: `xcom_keyed_${this.schema}` }),
-    );
-    const written = rows.map((row) => row.written);
+    const written = await this.#withObjects(placed, () => this.#writeKeyed(keyed));
     const results = placed.map(({ entry }, i) => setResult(entry, written[i]!));
     return { results, written, superseded: 0, entries: placed.map((p) => p.entry) };
+  }
+
+  /** One entry through set_entry (plans cached per session on either engine), several through the batch statement. */
+  async #writeKeyed(keyed: readonly KeyedEntry[]): Promise<boolean[]> {
+    if (keyed.length === 1) {
+      const params = setEntryParams(keyed[0]!);
+      const rows = await this.engine.query<SetEntryRow>(this.#setSql, params, { prepareAs: `xcom_set_${this.schema}` });
+      return rows.map((row) => row.written);
+    }
+    const params = keyedCommitParams(keyed);
+    const rows = await this.engine.query<KeyedRow>(this.#keyedSql, params, { prepareAs: `xcom_keyed_${this.schema}` });
+    return rows.map((row) => row.written);
   }
 
   async commitAttempt(commit: AttemptCommit): Promise<AttemptCommitResult> {
