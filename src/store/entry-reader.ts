@@ -3,8 +3,8 @@ import { preparedByText } from '../engines/prepared-by-text';
 import type { SqlEngine } from '../engines/sql-engine';
 import type { ObjectStore } from '../objects/object-store';
 import { tracedDownload, tracedPull } from '../telemetry/store-telemetry';
-import { entryColumns, entryMetaFromRow, type EntryRow } from './entry-rows';
-import { FILTER_ORDER, filterSql } from './filter-sql';
+import { entryColumns, entryMetaFromRow, oneRunColumns, type EntryRow } from './entry-rows';
+import { FILTER_ORDER, filterSql, oneRunOf } from './filter-sql';
 import { assertId, MAX_ID_LENGTH, MAX_KEY_LENGTH, type ResolvedIdentity } from './identity';
 import { mapLimited } from './map-limited';
 import { nonNegativeInteger, positiveInteger } from './read-checks';
@@ -71,7 +71,9 @@ export class EntryReader {
     const { where, params } = filterSql(this.quoted, filter);
     const limit = filter.limit === undefined ? '' : `limit $${params.push(positiveInteger('limit', filter.limit))}`;
     const withValues = options.values ?? true;
-    const sql = `select ${this.#columns}${withValues ? ', e.inline_value' : ''} from ${this.quoted}.entries e
+    const run = oneRunOf(filter);
+    const columns = run ? oneRunColumns(this.quoted, `$${params.push(run.dagId)}`, `$${params.push(run.runId)}`) : this.#columns;
+    const sql = `select ${columns}${withValues ? ', e.inline_value' : ''} from ${this.quoted}.entries e
          ${where} ${FILTER_ORDER} ${limit}`;
     const rows = await this.engine.query<EntryRow>(sql, params, preparedByText(sql));
     if (!withValues) return rows.map((row) => ({ ...entryMetaFromRow(row), value: undefined }));

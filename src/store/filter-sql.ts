@@ -60,6 +60,13 @@ export function filterSql(schema: string, filter: XComFilter): FilterSql {
   return { where: clauses.length ? `where ${clauses.join(' and ')}` : '', params };
 }
 
+/** The one run a filter's rows all belong to (one DAG, a `runId`, no earlier runs), if it names one. */
+export function oneRunOf(filter: XComFilter): { readonly dagId: string; readonly runId: string } | undefined {
+  if (filter.runId === undefined || filter.includePriorDates) return undefined;
+  const dagIds = [dagIdsOf(filter, 'XCom filter') ?? []].flat();
+  return dagIds.length === 1 ? { dagId: dagIds[0]!, runId: filter.runId } : undefined;
+}
+
 /**
  * Newest run first (logical date, else creation time), then the most recently written, as Airflow orders
  * `get_many`. Two runs with the same date are told apart by run id (Airflow: by write time), so the newest row of a

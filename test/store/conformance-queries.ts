@@ -123,6 +123,28 @@ export function describeQueryConformance(ctx: () => ConformanceContext): void {
       expect((await store.get(id))?.logicalDate?.toISOString()).toBe('2024-05-05T00:00:00.000Z');
     });
 
+    test("each row carries its run's logical date, read once for a run's rows and per row across runs", async () => {
+      const { store } = ctx();
+      const runDag = `${dag}_run_dates`;
+      const dated = uniqueRunId('dated');
+      const undated = uniqueRunId('undated');
+      for (const taskId of ['a', 'b', 'c']) {
+        await store.set({ dagId: runDag, runId: dated, logicalDate: new Date('2024-03-03T00:00:00Z'), taskId, key: 'k', value: taskId, attempt: 1 });
+        await store.set({ dagId: runDag, runId: undated, taskId, key: 'k', value: taskId, attempt: 1 });
+      }
+      const dates = (rows: { logicalDate?: Date | null }[]) => rows.map((r) => r.logicalDate?.toISOString() ?? null);
+      for (const values of [true, false]) {
+        expect(dates(await store.getMany({ dagId: runDag, runId: dated }, { values }))).toEqual(Array(3).fill('2024-03-03T00:00:00.000Z'));
+        expect(dates(await store.getMany({ dagId: runDag, runId: undated }, { values }))).toEqual([null, null, null]);
+        // Another DAG's run of the same id has no date for these rows.
+        expect(await store.getMany({ dagId: `${runDag}_other`, runId: dated }, { values })).toEqual([]);
+      }
+      const both = await store.getMany({ dagId: runDag, taskIds: 'a' });
+      expect(both.map((r) => [r.runId, r.logicalDate?.toISOString() ?? null])).toEqual(
+        expect.arrayContaining([[dated, '2024-03-03T00:00:00.000Z'], [undated, null]]),
+      );
+    });
+
     test("a run's entries take its logical date when it is set after they were written", async () => {
       const { store } = ctx();
       const priorDag = `${dag}_late_date`;
