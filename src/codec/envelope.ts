@@ -1,11 +1,11 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import { dataKeys, WRAPPED_DATA_KEY_BYTES } from './data-keys';
 import { inSlices } from './digest';
 import { hmacDigest } from './digest-key';
 import type { EncryptionKey } from './encryption-keys';
 
 /**
- * AES-256-GCM envelope encryption of one stored value. A data key seals the bytes under a fresh IV; the
+ * AES-256-GCM envelope encryption of one stored value. A data key seals the bytes under an IV of its own; the
  * key-encryption key seals the data key. Layout: version (1) | wrap IV (12) | wrapped data key (32) | wrap tag (16) |
  * IV (12) | ciphertext | tag (16). The body authenticates `aad`, so a value moved under another digest or format
  * fails. Version 2 (written now) reuses data keys (src/codec/data-keys.ts) and binds their wrap to the key id;
@@ -21,17 +21,24 @@ const HEADER = 1 + IV + DATA_KEY + TAG + IV;
 export const ENVELOPE_OVERHEAD_BYTES = HEADER + TAG;
 
 /**
- * Seals `plain`. A large value is encrypted a slice at a time, yielding between slices (heartbeats keep running);
- * GCM's `final()` adds no bytes, so the slices and the header are joined in one copy.
+ * Seals `plain` into one buffer allocated at its final size. A large value is encrypted a slice at a time, yielding
+ * between slices (heartbeats keep running); GCM's `update()` returns as many bytes as it is given and `final()` none.
  */
 export async function sealEnvelope(plain: Buffer, kek: EncryptionKey, aad: Buffer): Promise<Buffer> {
-  const dataKey = dataKeys.forSealing(kek);
-  const iv = randomBytes(IV);
+  const { dataKey, iv } = dataKeys.nextSealing(kek);
+  const sealed = Buffer.allocUnsafe(ENVELOPE_OVERHEAD_BYTES + plain.length);
+  sealed[0] = VERSION;
+  dataKey.wrapped.copy(sealed, 1);
+  iv.copy(sealed, 1 + WRAPPED_DATA_KEY_BYTES);
   const seal = createCipheriv('aes-256-gcm', dataKey.key, iv).setAAD(aad);
-  const body: Buffer[] = [];
-  await inSlices(plain, (slice) => body.push(seal.update(slice)));
+  let at = HEADER;
+  await inSlices(plain, (slice) => {
+    at += seal.update(slice).copy(sealed, at);
+  });
   seal.final();
-  return Buffer.concat([Buffer.of(VERSION), dataKey.wrapped, iv, ...body, seal.getAuthTag()]);
+  if (at !== sealed.length - TAG) throw new Error(`AES-GCM returned ${at - HEADER} bytes for ${plain.length}`);
+  seal.getAuthTag().copy(sealed, at);
+  return sealed;
 }
 
 /**
