@@ -14,10 +14,26 @@ function macOf(key: SigningKey, ref: XComRef): Buffer {
   return createHmac('sha256', key.secret).update(signedText(ref)).digest();
 }
 
-/** The ref with the current key's id and MAC (HMAC-SHA-256, base64url), replacing any it carried. */
+/**
+ * The ref with the current key's id and MAC (HMAC-SHA-256, base64url), replacing any it carried. Its fields are
+ * copied by name, not with a rest pattern: that cost more than the HMAC (a batch signs a ref per value).
+ */
 export function signRef(keys: SigningKeys, ref: XComRef): XComRef {
-  const { keyId: _keyId, mac: _mac, ...unsigned } = ref;
-  return { ...unsigned, keyId: keys.current.id, mac: macOf(keys.current, unsigned).toString('base64url') };
+  const key = keys.current;
+  const signed: XComRef = {
+    $xcomRef: 1,
+    dagId: ref.dagId,
+    runId: ref.runId,
+    taskId: ref.taskId,
+    mapIndex: ref.mapIndex,
+    key: ref.key,
+    sizeBytes: ref.sizeBytes,
+    digest: ref.digest,
+    ...(ref.length !== undefined && { length: ref.length }),
+    keyId: key.id,
+    mac: macOf(key, ref).toString('base64url'),
+  };
+  return signed;
 }
 
 /** Why a ref cannot be trusted, or undefined when its MAC verifies under a key this worker holds. */
