@@ -1,8 +1,21 @@
 import type { XComBackend } from '../store/backend';
-import { passThroughBut } from '../store/backend-view';
 import type { ResolvedIdentity, XComIdentity } from '../store/identity';
-import type { XComRecord } from '../store/types';
-import type { AuditedRead } from './audited-read';
+import type {
+  AttemptCommit,
+  AttemptCommitResult,
+  ClearScope,
+  DiscardedWrite,
+  GetManyOptions,
+  LedgerRecord,
+  MappedRange,
+  MappedScope,
+  SetResult,
+  XComFilter,
+  XComRecord,
+  XComStreamRecord,
+  XComWrite,
+} from '../store/types';
+import type { AuditedRead, FailedAttemptReads } from './audited-read';
 
 /**
  * The entry versions one task attempt read, each once (by identity and digest), in the order first read. They travel
@@ -25,50 +38,93 @@ export class ReadLog {
   }
 }
 
-const LOG = Symbol('xcom.readLog');
-const INNER = Symbol('xcom.readInner');
+/**
+ * A view of `inner` whose reads of values (`get`, `getStream`, `getMany`, `mapped`) are noted in `log`: every read
+ * path of a task (pulls, mapped sequences, refs and lookups in its arguments) goes through it, so none can be missed.
+ * Metadata-only reads (`getMany` without values, `count`) read no value and are not noted. A class, not an object of
+ * closures: a task attempt makes one per attempt and some callers one per read, so its methods are shared.
+ */
+class RecordingBackend implements XComBackend {
+  declare readonly getStream?: (identity: XComIdentity) => Promise<XComStreamRecord | undefined>;
 
-interface RecordingBackend extends XComBackend {
-  readonly [LOG]: ReadLog;
-  readonly [INNER]: XComBackend;
+  constructor(
+    readonly inner: XComBackend,
+    readonly log: ReadLog,
+  ) {
+    if (inner.getStream) this.getStream = recordedStream;
+  }
+
+  async get(identity: XComIdentity): Promise<XComRecord | undefined> {
+    const record = await this.inner.get(identity);
+    if (record) this.log.note(record);
+    return record;
+  }
+
+  async getMany(filter: XComFilter, options?: GetManyOptions): Promise<XComRecord[]> {
+    const records = await this.inner.getMany(filter, options);
+    if (options?.values !== false) for (const record of records) this.log.note(record);
+    return records;
+  }
+
+  async mapped(scope: MappedScope, range?: MappedRange): Promise<XComRecord[]> {
+    const records = await this.inner.mapped(scope, range);
+    for (const record of records) this.log.note(record);
+    return records;
+  }
+
+  set(write: XComWrite): Promise<SetResult> {
+    return this.inner.set(write);
+  }
+
+  commit(writes: readonly XComWrite[]): Promise<SetResult[]> {
+    return this.inner.commit(writes);
+  }
+
+  commitAttempt(commit: AttemptCommit): Promise<AttemptCommitResult> {
+    return this.inner.commitAttempt(commit);
+  }
+
+  count(filter: XComFilter): Promise<number> {
+    return this.inner.count(filter);
+  }
+
+  delete(identity: XComIdentity): Promise<boolean> {
+    return this.inner.delete(identity);
+  }
+
+  clear(scope: ClearScope): Promise<number> {
+    return this.inner.clear(scope);
+  }
+
+  discard(writes: readonly DiscardedWrite[], reads?: FailedAttemptReads): Promise<void> {
+    return this.inner.discard(writes, reads);
+  }
+
+  ledger(scope: XComIdentity | ClearScope): Promise<LedgerRecord[]> {
+    return this.inner.ledger(scope);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
 }
 
-/**
- * A view of `inner` whose reads of values (`get`, `getStream`, `getMany`, `mapped`) are noted in `log`: every read path of a task
- * (pulls, mapped sequences, refs and lookups in its arguments) goes through it, so none can be missed. Metadata-only
- * reads (`getMany` without values, `count`) read no value and are not noted.
- */
+async function recordedStream(this: RecordingBackend, identity: XComIdentity): Promise<XComStreamRecord | undefined> {
+  const record = await this.inner.getStream!(identity);
+  if (record) this.log.note(record);
+  return record;
+}
+
 export function recordingReads(inner: XComBackend, log: ReadLog): XComBackend {
-  const noteAll = (records: XComRecord[]) => (records.forEach((r) => log.note(r)), records);
-  const view: RecordingBackend = {
-    [LOG]: log,
-    [INNER]: inner,
-    ...passThroughBut(inner),
-    async get(identity) {
-      const record = await inner.get(identity);
-      if (record) log.note(record);
-      return record;
-    },
-    ...(inner.getStream && {
-      async getStream(identity: XComIdentity) {
-        const record = await inner.getStream!(identity);
-        if (record) log.note(record);
-        return record;
-      },
-    }),
-    getMany: async (filter, options) =>
-      options?.values === false ? inner.getMany(filter, options) : noteAll(await inner.getMany(filter, options)),
-    mapped: async (scope, range) => noteAll(await inner.mapped(scope, range)),
-  };
-  return view;
+  return new RecordingBackend(inner, log);
 }
 
 /** The backend under a recording view (for caches shared by every attempt of a worker), or `store` itself. */
 export function unrecorded(store: XComBackend): XComBackend {
-  return (store as Partial<RecordingBackend>)[INNER] ?? store;
+  return store instanceof RecordingBackend ? store.inner : store;
 }
 
 /** Notes a read served without going through the view (a value shared between attempts, read once). */
 export function noteRead(store: XComBackend, version: ResolvedIdentity & { readonly digest: string }): void {
-  (store as Partial<RecordingBackend>)[LOG]?.note(version);
+  if (store instanceof RecordingBackend) store.log.note(version);
 }
