@@ -189,7 +189,7 @@ describe.each<EngineKind>(['postgres', 'pglite'])('exclusive XComs in the commit
     expect((await entry(runId, 'producer', 'job'))?.value).toBe('v1');
   });
 
-  test('the previous commit_attempts signature still commits, and still honours stored owners', async () => {
+  test('the previous commit_attempts signature still commits, and fails a commit that write isolation refuses', async () => {
     const runId = uniqueRunId();
     await store.commitAttempt(attemptOf(runId, 'login', { token: 't' }, { exclusive: { token: { writer: 'login' } } }));
     const call = (taskId: string, key: string) =>
@@ -199,8 +199,13 @@ describe.each<EngineKind>(['postgres', 'pglite'])('exclusive XComs in the commit
         [[DAG], [runId], [taskId], [-1], [1], [1], [null], [null], [null], [1], [key], [1], [1], ['d'.repeat(64)], ['json'], [Buffer.from('1')], [null], [null]],
       );
     expect((await call('old_worker', 'fine'))[0]!.won).toEqual([true]);
-    expect((await call('old_worker', 'token'))[0]!.won).toEqual([false]);
+    // Workers of that version took won = false for a fenced attempt and completed the task without its keys
+    // (sql/000011_refusals_fail_old_workers.sql): the call fails instead, naming the refusal and what to upgrade.
+    const refused = call('old_worker', 'token');
+    await expect(refused).rejects.toThrow(/refused by write isolation \(.*"owner": ?"login".*\); nothing of it was stored/);
+    await expect(refused).rejects.toMatchObject({ hint: expect.stringMatching(/upgrade temporal-xcom/) });
     expect(await entry(runId, 'old_worker', 'token')).toBeUndefined();
+    expect((await call('old_worker', 'fine'))[0]!.won).toEqual([true]);
   });
 });
 
