@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { PGlite, types } from '@electric-sql/pglite';
 import { Client } from 'pg';
 import { createValueCodec } from '../src/codec/value-codec';
 import { createPgliteEngine } from '../src/engines/pglite-engine';
@@ -10,10 +11,12 @@ import { DirectoryObjectStore } from '../src/objects/directory-object-store';
 import { keyedCommitParams, keyedCommitStatement } from '../src/store/keyed-commit-statement';
 import { DEFAULT_INLINE_THRESHOLD_BYTES, DEFAULT_MAX_VALUE_BYTES } from '../src/store/limits';
 import { prepareEntry } from '../src/store/prepare-entry';
+import { setEntryParams, setEntryStatement } from '../src/store/set-entry-statement';
 import { XComStore } from '../src/store/xcom-store';
 import type { BenchEnv } from './lib/bench-env';
-import { identityFor, inlineValue } from './lib/fixtures';
+import { identityFor, identityParams, inlineValue } from './lib/fixtures';
 import { pgFloor, pgliteFloor, type FloorDb } from './lib/floor-db';
+import { FLOOR_DDL, FLOOR_UPSERT } from './lib/floor-sql';
 import { compare, measure, type Operation } from './lib/measure';
 import { percentile, type Summary } from './lib/percentiles';
 
@@ -36,9 +39,10 @@ const SCHEMA = '"xcom"';
 const FN_SCHEMA = 'bench_fn';
 
 /**
- * Where the time of one inline `store.set` goes, and what two ways of caching the commit statement's plan would
- * save: the statement alone through the engine, as a named prepared statement with a generic plan, and wrapped in a
- * PL/pgSQL function whose plan is cached per session. Each timed row runs interleaved with the bare upsert.
+ * Where the time of one inline `store.set` goes: `set_entry` (sql/000010_set_function.sql), the path a one-entry
+ * write takes, and the keyed batch statement it replaced there (still the path of batches), alone through the
+ * engine, as a named prepared statement with a generic plan, and wrapped in a PL/pgSQL function whose plan is cached
+ * per session. Each timed row runs interleaved with the bare upsert.
  */
 export async function benchBreakdown(env: BenchEnv, plan: BreakdownPlan): Promise<BreakdownRow[]> {
   const rows: BreakdownRow[] = [];
@@ -46,18 +50,27 @@ export async function benchBreakdown(env: BenchEnv, plan: BreakdownPlan): Promis
   const codec = createValueCodec();
   const limits = { inlineThresholdBytes: DEFAULT_INLINE_THRESHOLD_BYTES, maxValueBytes: DEFAULT_MAX_VALUE_BYTES };
   const bytes = (await codec.encode(value)).bytes;
-  // store.set's path: the keyed (per-key fenced) commit statement.
+  // The keyed (per-key fenced) batch statement, and set_entry: the same write of one entry.
   const sql = keyedCommitStatement(SCHEMA);
-  const params = async (series: string, i: number) =>
-    keyedCommitParams([{ entry: (await prepareEntry(identityFor(series, i), value, codec, limits)).entry, attempt: 1, fence: 1 }]);
+  const keyed = async (series: string, i: number) =>
+    ({ entry: (await prepareEntry(identityFor(series, i), value, codec, limits)).entry, attempt: 1, fence: 1 });
+  const params = async (series: string, i: number) => keyedCommitParams([await keyed(series, i)]);
+  const setSql = setEntryStatement(SCHEMA);
+  const setParams = async (series: string, i: number) => setEntryParams(await keyed(series, i));
   const opts = { warmup: plan.warmup, iterations: plan.iterations };
 
   /** Times `run` on pre-built parameters (their preparation is not timed) against the floor's upsert. */
-  const row = async (name: string, floor: FloorDb, run: (p: unknown[]) => Promise<unknown>, note?: string) => {
+  const row = async (
+    name: string,
+    floor: FloorDb,
+    run: (p: unknown[]) => Promise<unknown>,
+    note?: string,
+    paramsOf: (series: string, i: number) => Promise<unknown[]> = params,
+  ) => {
     try {
       const series = `bd-${rows.length}`;
       const prepared = new Map<number, unknown[]>();
-      for (let i = -plan.warmup; i < plan.iterations; i++) prepared.set(i, await params(series, i));
+      for (let i = -plan.warmup; i < plan.iterations; i++) prepared.set(i, await paramsOf(series, i));
       const floorOp: Operation = (i) => floor.upsert(identityFor(series, i), bytes);
       const r = await compare(async (i) => void (await run(prepared.get(i)!)), floorOp, opts);
       rows.push({ name, ...r, note });
@@ -86,6 +99,13 @@ export async function benchBreakdown(env: BenchEnv, plan: BreakdownPlan): Promis
         opts,
       )),
     });
+    await row(
+      'postgres · set_entry alone (engine.query)',
+      floor,
+      (p) => engine.query(setSql, p, { prepareAs: 'xcom_set_bd' }),
+      'what store.set sends: the function call, a named statement',
+      setParams,
+    );
     await row('postgres · commit statement alone (engine.query)', floor, (p) => engine.query(sql, p), 'unnamed: parsed and planned every call');
     await row(
       'postgres · … as a named statement, generic plan',
@@ -104,10 +124,22 @@ export async function benchBreakdown(env: BenchEnv, plan: BreakdownPlan): Promis
 
   // PGlite.
   const pglite = await createPgliteEngine({ dataDir: join(env.tmpDir, 'pglite-breakdown') });
+  const pstore = new XComStore({ engine: pglite, objectStore: new DirectoryObjectStore({ directory: join(env.tmpDir, 'bd-pglite-objects') }) });
   let pfloor: FloorDb | undefined;
   try {
     await migrate(pglite);
     pfloor = await pgliteFloor(join(env.tmpDir, 'pglite-breakdown-floor'));
+    const pf = pfloor;
+    rows.push({
+      name: 'pglite · store.set (end to end)',
+      ...(await compare(
+        async (i) => void (await pstore.set({ ...identityFor('bd-pset', i), value, attempt: 1 })),
+        (i) => pf.upsert(identityFor('bd-pset', i), bytes),
+        opts,
+      )),
+    });
+    await row('pglite · set_entry alone (engine.query)', pfloor, (p) => pglite.query(setSql, p), 'what store.set sends', setParams);
+    rows.push(await nativeByteaFloorRow(join(env.tmpDir, 'pglite-breakdown-floor-native'), pfloor, bytes, opts));
     const fnReady = columns
       ? await createCommitFunction(pglite, sql, columns).then(() => undefined, (err: Error) => err)
       : new Error('the commit statement could not be described on Postgres');
@@ -116,7 +148,7 @@ export async function benchBreakdown(env: BenchEnv, plan: BreakdownPlan): Promis
     else await row('pglite · … in a PL/pgSQL function', pfloor, (p) => pglite.query(functionCall(sql), p));
   } finally {
     await pfloor?.close();
-    await pglite.close();
+    await pstore.close();
   }
 
   // Serialization alone (no database): the inline value, and the two sides of the 1 MiB sampling boundary.
@@ -137,6 +169,32 @@ export async function benchBreakdown(env: BenchEnv, plan: BreakdownPlan): Promis
     note: 'a 64 KiB sample decides: no full gzip',
   });
   return rows;
+}
+
+/**
+ * The bare upsert on a PGlite whose bytea parameters are serialized by one Buffer hex call, as the store's engine
+ * does (src/engines/pglite-engine.ts), against the floor on PGlite's default serializer: how much of the store's
+ * ratio to the floor comes from that serializer alone (the floor keeps PGlite's default: it is bare PGlite).
+ */
+async function nativeByteaFloorRow(
+  dataDir: string,
+  floor: FloorDb,
+  bytes: Uint8Array,
+  opts: { warmup: number; iterations: number },
+): Promise<BreakdownRow> {
+  const native = (x: Uint8Array) => `\\x${Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('hex')}`;
+  const db = await PGlite.create({ dataDir, serializers: { [types.BYTEA]: native } });
+  try {
+    await db.exec(FLOOR_DDL);
+    const r = await compare(
+      async (i) => void (await db.query(FLOOR_UPSERT, [...identityParams(identityFor('bd-native', i)), bytes])),
+      (i) => floor.upsert(identityFor('bd-native', i), bytes),
+      opts,
+    );
+    return { name: 'pglite · bare upsert, bytea serialized natively', ...r, note: "the floor's own upsert with the engine's serializer" };
+  } finally {
+    await db.close();
+  }
 }
 
 /** Parameter types of the commit statement, read from its `$n::type[]` casts, in order. */
