@@ -17,7 +17,7 @@ export const OFF_THREAD_MIN_BYTES = 16 * 1024 * 1024;
  * A reader that stops early (the stream destroyed) drops the hash, in this thread or the worker's.
  */
 export async function* verifiedBytes(meta: XComEntryMeta, body: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
-  const hash: StreamSha256 = meta.sizeBytes >= OFF_THREAD_MIN_BYTES ? new OffThreadSha256() : new InlineSha256();
+  const hash = sha256For(meta.sizeBytes);
   try {
     let bytes = 0;
     for await (const chunk of body) {
@@ -40,5 +40,14 @@ export async function* verifiedBytes(meta: XComEntryMeta, body: AsyncIterable<Ui
     }
   } finally {
     hash.drop();
+  }
+}
+
+function sha256For(sizeBytes: number): StreamSha256 {
+  if (sizeBytes < OFF_THREAD_MIN_BYTES) return new InlineSha256();
+  try {
+    return new OffThreadSha256();
+  } catch {
+    return new InlineSha256(); // no thread to be had (a runtime that forbids them): slower, equally verified
   }
 }
