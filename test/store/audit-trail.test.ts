@@ -61,19 +61,19 @@ async function readOf(runId: string, taskId: string, key = 'return_value'): Prom
 describe.each([['postgres'], ['pglite']] as const)('audit trail on %s', (kind) => {
   openStoreOn(kind);
 
-  test("an attempt's reads are recorded by its commit, once per version; a fenced attempt's too", async () => {
+  test("an attempt's reads are recorded by its commit, once per version; a fenced attempt's too, as fenced", async () => {
     const runId = uniqueRunId();
     await store.commitAttempt(attemptOf(runId, 'up', 1, { return_value: 'v1', note: 'n' }));
     const value = await readOf(runId, 'up');
     const note = await readOf(runId, 'up', 'note');
     await store.commitAttempt(attemptOf(runId, 'down', 2, { return_value: 'done' }, [value, note]));
-    // A zombie attempt 1 of the same consumer commits later: fenced, but it ran and saw the value.
+    // A zombie attempt 1 of the same consumer commits later: it ran and saw the value, and its rows say it lost.
     const zombie = await store.commitAttempt(attemptOf(runId, 'down', 1, { return_value: 'zombie' }, [value]));
     expect(zombie.won).toBe(false);
     expect(await auditOf(runId)).toEqual([
       { action: 'read', actor_kind: 'task', actor: null, reader: 'down[-1]#2', reader_outcome: 'committed', entry: 'up/-1/return_value', digest: value.digest, entries: null },
       { action: 'read', actor_kind: 'task', actor: null, reader: 'down[-1]#2', reader_outcome: 'committed', entry: 'up/-1/note', digest: note.digest, entries: null },
-      { action: 'read', actor_kind: 'task', actor: null, reader: 'down[-1]#1', reader_outcome: 'committed', entry: 'up/-1/return_value', digest: value.digest, entries: null },
+      { action: 'read', actor_kind: 'task', actor: null, reader: 'down[-1]#1', reader_outcome: 'fenced', entry: 'up/-1/return_value', digest: value.digest, entries: null },
     ]);
     const [row] = await engine.query<{ occurred_at: Date }>(
       `select occurred_at from ${schema()}.audit where reader_run_id = $1 limit 1`,

@@ -39,7 +39,7 @@ export interface LineageRead {
     readonly mapIndex: number;
     readonly attempt: number;
     /** committed: the attempt committed (its result counts); failed: it failed after reading. */
-    readonly outcome: 'committed' | 'failed';
+    readonly outcome: 'committed' | 'failed' | 'fenced';
   };
   readonly readAt: Date;
 }
@@ -70,7 +70,7 @@ interface LineageRow {
   reader_task_id: string;
   reader_map_index: number;
   reader_attempt: number;
-  reader_outcome: 'committed' | 'failed';
+  reader_outcome: 'committed' | 'failed' | 'fenced';
   occurred_at: Date;
 }
 
