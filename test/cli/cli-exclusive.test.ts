@@ -1,27 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { openXComStore } from '../../src/config/open-store';
-import { storeConfigFromEnv } from '../../src/config/store-config';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+import { cliStoreEnv } from './cli-store-env';
 import { startUiProcess } from '../ui/ui-process';
 import { runCli } from './cli-runner';
 
 // A key's exclusivity (docs/exclusive-xcoms.md), stored with its entry, is shown where people look at the entry:
 // `xcom get` (every format) and the web page's value page and API.
 describe('exclusive declarations in xcom get and the web page', () => {
-  let db: TestDatabase;
-  let dataDir: string;
-  let env: Record<string, string>;
   const at = ['--dag', 'billing', '--run', 'r1', '--task', 'login'];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = await mkdtemp(path.join(tmpdir(), 'xcom-cli-exclusive-'));
-    env = { DATABASE_URL: db.url, XCOM_DATA_DIR: dataDir };
-    const store = await openXComStore(storeConfigFromEnv(env), { migrate: false });
-    try {
-      await store.commitAttempt({
+  const fixture = cliStoreEnv('exclusive', (store) =>
+    store
+      .commitAttempt({
         dagId: 'billing',
         runId: 'r1',
         taskId: 'login',
@@ -33,32 +20,25 @@ describe('exclusive declarations in xcom get and the web page', () => {
           ['session', { writer: 'login', readers: ['charge', 'refund'] }],
           ['region', { writer: 'login' }],
         ]),
-      });
-    } finally {
-      await store.close();
-    }
-  });
-
-  afterAll(async () => {
-    await db?.drop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+      })
+      .then(() => undefined),
+  );
 
   test('xcom get names the writer and the readers; a key without a declaration says nothing of it', async () => {
-    const session = await runCli(['get', ...at, '--key', 'session'], env);
+    const session = await runCli(['get', ...at, '--key', 'session'], fixture.env);
     expect(session.status).toBe(0);
     expect(session.stdout).toContain('exclusive: only login may write it; only charge, refund may read it (besides the task that wrote it)');
-    const region = await runCli(['get', ...at, '--key', 'region'], env);
+    const region = await runCli(['get', ...at, '--key', 'region'], fixture.env);
     expect(region.stdout).toContain('exclusive: only login may write it; any task may read it');
-    const plain = await runCli(['get', ...at], env);
+    const plain = await runCli(['get', ...at], fixture.env);
     expect(plain.status).toBe(0);
     expect(plain.stdout).not.toContain('exclusive');
-    const json = JSON.parse((await runCli(['get', ...at, '--key', 'session', '--json'], env)).stdout) as Record<string, unknown>;
+    const json = JSON.parse((await runCli(['get', ...at, '--key', 'session', '--json'], fixture.env)).stdout) as Record<string, unknown>;
     expect(json).toMatchObject({ exclusiveWriter: 'login', exclusiveReaders: ['charge', 'refund'] });
   });
 
   test('the web page shows it among the facts, and the API carries it', async () => {
-    const ui = await startUiProcess(env);
+    const ui = await startUiProcess(fixture.env);
     try {
       const at = (path: string) => new URL(path, ui.url);
       const task = at('/api/runs/billing/r1/tasks/login/-1');

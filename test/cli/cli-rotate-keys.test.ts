@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Client } from 'pg';
-import { openXComStore } from '../../src/config/open-store';
-import { storeConfigFromEnv } from '../../src/config/store-config';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
 import { runCli } from './cli-runner';
+import { cliStoreEnv } from './cli-store-env';
 
 // `xcom rotate-keys` as users run it (built binary): every value sealed again under the new key, after which the old
 // key can be removed and everything still reads; the command's output never holds a value, masked or not.
@@ -16,41 +11,25 @@ const k1 = key('k1');
 const k2 = key('k2');
 
 describe('xcom rotate-keys (built binary)', () => {
-  let db: TestDatabase;
-  let dataDir: string;
-  let base: Record<string, string>;
   const at = ['--dag', 'rotated', '--run', 'r1', '--task', 'creds'];
   const value = { user: 'ada', password: SECRET, rows: Array.from({ length: 3000 }, (_, i) => `row ${i}`) };
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = await mkdtemp(path.join(tmpdir(), 'xcom-cli-rotate-'));
-    // A low inline threshold: the large value goes to the object store even gzipped.
-    base = { DATABASE_URL: db.url, XCOM_DATA_DIR: dataDir, XCOM_INLINE_THRESHOLD_BYTES: '1024' };
-    const store = await openXComStore(storeConfigFromEnv({ ...base, XCOM_ENCRYPTION_KEYS: k1 }), { migrate: false });
-    try {
-      const values = new Map<string, unknown>([
-        ['return_value', value],
-        ['api_secret', SECRET],
-      ]);
-      await store.commitAttempt({ dagId: 'rotated', runId: 'r1', taskId: 'creds', mapIndex: -1, attempt: 1, fence: 1, values });
-    } finally {
-      await store.close();
-    }
-  });
-
-  afterAll(async () => {
-    await db?.drop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  // A low inline threshold: the large value goes to the object store even gzipped.
+  const fixture = cliStoreEnv('rotate', async (store) => {
+    const values = new Map<string, unknown>([
+      ['return_value', value],
+      ['api_secret', SECRET],
+    ]);
+    await store.commitAttempt({ dagId: 'rotated', runId: 'r1', taskId: 'creds', mapIndex: -1, attempt: 1, fence: 1, values });
+  }, { env: { XCOM_INLINE_THRESHOLD_BYTES: '1024' }, seedEnv: { XCOM_ENCRYPTION_KEYS: k1 } });
 
   test('reseals every value (inline and object) under the new key; with the old key removed, everything reads', async () => {
-    const rotated = await runCli(['rotate-keys', '--batch-size', '1', '--json'], { ...base, XCOM_ENCRYPTION_KEYS: `${k2},${k1}` });
+    const rotated = await runCli(['rotate-keys', '--batch-size', '1', '--json'], { ...fixture.env, XCOM_ENCRYPTION_KEYS: `${k2},${k1}` });
     expect({ status: rotated.status, stderr: rotated.stderr }).toEqual({ status: 0, stderr: expect.stringContaining("resealed under 'k2'") });
     expect(JSON.parse(rotated.stdout)).toMatchObject({ keyId: 'k2', digestKeyWrappedBefore: 'k1', rotated: 2, inline: 1, objects: 1, remaining: 0 });
     expect(rotated.stdout + rotated.stderr).not.toContain(SECRET);
 
-    const sql = new Client({ connectionString: db.url });
+    const sql = new Client({ connectionString: fixture.env.DATABASE_URL });
     await sql.connect();
     try {
       const { rows } = await sql.query<{ key: string; encoding: string; object_key: string | null }>(
@@ -65,7 +44,7 @@ describe('xcom rotate-keys (built binary)', () => {
     }
 
     // Only the new key: reads work (masked by default, whole with --no-mask).
-    const onlyNew = { ...base, XCOM_ENCRYPTION_KEYS: k2 };
+    const onlyNew = { ...fixture.env, XCOM_ENCRYPTION_KEYS: k2 };
     const masked = await runCli(['get', ...at, '--json'], onlyNew);
     expect({ status: masked.status, stderr: masked.stderr }).toEqual({ status: 0, stderr: '' });
     expect(masked.stdout).not.toContain(SECRET);
@@ -79,7 +58,7 @@ describe('xcom rotate-keys (built binary)', () => {
   });
 
   test('without encryption keys it says what to set', async () => {
-    const run = await runCli(['rotate-keys'], base);
+    const run = await runCli(['rotate-keys'], fixture.env);
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain('rotate-keys needs XCOM_ENCRYPTION_KEYS');
   });
