@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { PGlite, types } from '@electric-sql/pglite';
 import { Client } from 'pg';
 import { createValueCodec } from '../src/codec/value-codec';
 import { createPgliteEngine } from '../src/engines/pglite-engine';
@@ -14,9 +13,8 @@ import { prepareEntry } from '../src/store/prepare-entry';
 import { setEntryParams, setEntryStatement } from '../src/store/set-entry-statement';
 import { XComStore } from '../src/store/xcom-store';
 import type { BenchEnv } from './lib/bench-env';
-import { identityFor, identityParams, inlineValue } from './lib/fixtures';
+import { identityFor, inlineValue } from './lib/fixtures';
 import { pgFloor, pgliteFloor, type FloorDb } from './lib/floor-db';
-import { FLOOR_DDL, FLOOR_UPSERT } from './lib/floor-sql';
 import { compare, measure, type Operation } from './lib/measure';
 import { percentile, type Summary } from './lib/percentiles';
 
@@ -139,7 +137,6 @@ export async function benchBreakdown(env: BenchEnv, plan: BreakdownPlan): Promis
       )),
     });
     await row('pglite · set_entry alone (engine.query)', pfloor, (p) => pglite.query(setSql, p), 'what store.set sends', setParams);
-    rows.push(await nativeByteaFloorRow(join(env.tmpDir, 'pglite-breakdown-floor-native'), pfloor, bytes, opts));
     const fnReady = columns
       ? await createCommitFunction(pglite, sql, columns).then(() => undefined, (err: Error) => err)
       : new Error('the commit statement could not be described on Postgres');
@@ -169,32 +166,6 @@ export async function benchBreakdown(env: BenchEnv, plan: BreakdownPlan): Promis
     note: 'a 64 KiB sample decides: no full gzip',
   });
   return rows;
-}
-
-/**
- * The bare upsert on a PGlite whose bytea parameters are serialized by one Buffer hex call, as the store's engine
- * does (src/engines/pglite-engine.ts), against the floor on PGlite's default serializer: how much of the store's
- * ratio to the floor comes from that serializer alone (the floor keeps PGlite's default: it is bare PGlite).
- */
-async function nativeByteaFloorRow(
-  dataDir: string,
-  floor: FloorDb,
-  bytes: Uint8Array,
-  opts: { warmup: number; iterations: number },
-): Promise<BreakdownRow> {
-  const native = (x: Uint8Array) => `\\x${Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('hex')}`;
-  const db = await PGlite.create({ dataDir, serializers: { [types.BYTEA]: native } });
-  try {
-    await db.exec(FLOOR_DDL);
-    const r = await compare(
-      async (i) => void (await db.query(FLOOR_UPSERT, [...identityParams(identityFor('bd-native', i)), bytes])),
-      (i) => floor.upsert(identityFor('bd-native', i), bytes),
-      opts,
-    );
-    return { name: 'pglite · bare upsert, bytea serialized natively', ...r, note: "the floor's own upsert with the engine's serializer" };
-  } finally {
-    await db.close();
-  }
 }
 
 /** Parameter types of the commit statement, read from its `$n::type[]` casts, in order. */

@@ -39,9 +39,11 @@ function planFor(args: readonly string[]): Plan {
   if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')} (use --quick, --no-breakdown, --security)`);
   const quick = args.includes('--quick');
   return {
+    // Warm-ups long enough for PGlite's wasm to reach steady state on both sides (a few hundred calls on a loaded
+    // machine: a set's first calls run 1.5x slower than its steady state, a bare upsert's barely).
     inline: quick
-      ? { warmup: 20, setIterations: 300, getIterations: 300, batchSize: 100, batches: 8 }
-      : { warmup: 50, setIterations: 2000, getIterations: 2000, batchSize: 100, batches: 40 },
+      ? { warmup: 300, setIterations: 300, getIterations: 300, batchSize: 100, batches: 8 }
+      : { warmup: 500, setIterations: 2000, getIterations: 2000, batchSize: 100, batches: 40 },
     objects: quick ? { smallRuns: 5, smallWarmup: 1, largeRuns: 1 } : { smallRuns: 20, smallWarmup: 3, largeRuns: 3 },
     breakdown: args.includes('--no-breakdown') ? undefined : quick ? { warmup: 20, iterations: 200 } : { warmup: 50, iterations: 600 },
     ownership: quick ? { warmup: 50, iterations: 400 } : { warmup: 100, iterations: 3000 },

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { PGLITE_SERIALIZERS } from '../../src/engines/pglite-engine';
 import { Client } from 'pg';
 import type { ResolvedIdentity } from '../../src/store/identity';
 import { identityParams } from './fixtures';
@@ -31,9 +32,12 @@ export async function pgFloor(connectionString: string): Promise<FloorDb> {
   };
 }
 
-/** PGlite's own `db.query` on a database of its own in `dataDir` (the store's engine keeps its instance private). */
+/**
+ * PGlite's own `db.query` on a database of its own in `dataDir` (the store's engine keeps its instance private),
+ * serializing parameters as the store's engine does (bytea in one native call, not PGlite's byte-at-a-time default).
+ */
 export async function pgliteFloor(dataDir: string): Promise<FloorDb> {
-  const db = await PGlite.create({ dataDir });
+  const db = await PGlite.create({ dataDir, serializers: PGLITE_SERIALIZERS });
   await db.exec(FLOOR_DDL);
   return {
     async upsert(id, value) {

@@ -43,7 +43,7 @@ const parsers = {
  * (Array.from, padStart, join): about 45 µs for a 1 KB value, a tenth of a single-entry set, and per element in
  * the bytea[] arrays of batched commits.
  */
-const serializers = {
+export const PGLITE_SERIALIZERS = {
   [types.BYTEA]: (bytes: unknown): string => {
     if (!(bytes instanceof Uint8Array)) throw new TypeError(`a bytea parameter must be a Buffer or Uint8Array, not ${typeof bytes}`);
     return `\\x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
@@ -68,7 +68,7 @@ export async function createPgliteEngine(options: PgliteEngineOptions): Promise<
   let db: PGlite | undefined;
   let socket: SharedSocket | undefined;
   try {
-    db = await PGlite.create({ dataDir, parsers, serializers });
+    db = await PGlite.create({ dataDir, parsers, serializers: PGLITE_SERIALIZERS });
     if (options.share) {
       const port = typeof options.share === 'object' ? (options.share.port ?? 0) : 0;
       socket = await startSocketServer(db, gate, { host: SHARE_HOST, port, dataDir });
