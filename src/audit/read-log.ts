@@ -1,21 +1,8 @@
 import type { XComBackend } from '../store/backend';
+import { BackendView } from '../store/backend-view';
 import type { ResolvedIdentity, XComIdentity } from '../store/identity';
-import type {
-  AttemptCommit,
-  AttemptCommitResult,
-  ClearScope,
-  DiscardedWrite,
-  GetManyOptions,
-  LedgerRecord,
-  MappedRange,
-  MappedScope,
-  SetResult,
-  XComFilter,
-  XComRecord,
-  XComStreamRecord,
-  XComWrite,
-} from '../store/types';
-import type { AuditedRead, FailedAttemptReads } from './audited-read';
+import type { GetManyOptions, MappedRange, MappedScope, XComFilter, XComRecord, XComStreamRecord } from '../store/types';
+import type { AuditedRead } from './audited-read';
 
 /**
  * The entry versions one task attempt read, each once (by identity and digest), in the order first read. They travel
@@ -41,17 +28,14 @@ export class ReadLog {
 /**
  * A view of `inner` whose reads of values (`get`, `getStream`, `getMany`, `mapped`) are noted in `log`: every read
  * path of a task (pulls, mapped sequences, refs and lookups in its arguments) goes through it, so none can be missed.
- * Metadata-only reads (`getMany` without values, `count`) read no value and are not noted. A class, not an object of
- * closures: a task attempt makes one per attempt and some callers one per read, so its methods are shared.
+ * Metadata-only reads (`getMany` without values, `count`) read no value and are not noted.
  */
-class RecordingBackend implements XComBackend {
-  declare readonly getStream?: (identity: XComIdentity) => Promise<XComStreamRecord | undefined>;
-
+class RecordingBackend extends BackendView {
   constructor(
-    readonly inner: XComBackend,
+    inner: XComBackend,
     readonly log: ReadLog,
   ) {
-    if (inner.getStream) this.getStream = recordedStream;
+    super(inner);
   }
 
   async get(identity: XComIdentity): Promise<XComRecord | undefined> {
@@ -72,47 +56,11 @@ class RecordingBackend implements XComBackend {
     return records;
   }
 
-  set(write: XComWrite): Promise<SetResult> {
-    return this.inner.set(write);
+  protected async viewStream(identity: XComIdentity): Promise<XComStreamRecord | undefined> {
+    const record = await this.inner.getStream!(identity);
+    if (record) this.log.note(record);
+    return record;
   }
-
-  commit(writes: readonly XComWrite[]): Promise<SetResult[]> {
-    return this.inner.commit(writes);
-  }
-
-  commitAttempt(commit: AttemptCommit): Promise<AttemptCommitResult> {
-    return this.inner.commitAttempt(commit);
-  }
-
-  count(filter: XComFilter): Promise<number> {
-    return this.inner.count(filter);
-  }
-
-  delete(identity: XComIdentity): Promise<boolean> {
-    return this.inner.delete(identity);
-  }
-
-  clear(scope: ClearScope): Promise<number> {
-    return this.inner.clear(scope);
-  }
-
-  discard(writes: readonly DiscardedWrite[], reads?: FailedAttemptReads): Promise<void> {
-    return this.inner.discard(writes, reads);
-  }
-
-  ledger(scope: XComIdentity | ClearScope): Promise<LedgerRecord[]> {
-    return this.inner.ledger(scope);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-}
-
-async function recordedStream(this: RecordingBackend, identity: XComIdentity): Promise<XComStreamRecord | undefined> {
-  const record = await this.inner.getStream!(identity);
-  if (record) this.log.note(record);
-  return record;
 }
 
 export function recordingReads(inner: XComBackend, log: ReadLog): XComBackend {

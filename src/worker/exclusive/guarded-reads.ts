@@ -1,10 +1,8 @@
 import type { XComBackend } from '../../store/backend';
-import { passThroughBut } from '../../store/backend-view';
+import { BackendView } from '../../store/backend-view';
 import type { XComIdentity } from '../../store/identity';
-import type { XComEntryMeta } from '../../store/types';
+import type { GetManyOptions, MappedRange, MappedScope, XComEntryMeta, XComFilter, XComRecord, XComStreamRecord } from '../../store/types';
 import { assertMayRead, type Reader } from './exclusive-rules';
-
-const GUARD = Symbol('xcom.readGuard');
 
 /** The store under a guarded view, and the guard's check for a record read from it directly. */
 export interface ReadGuard {
@@ -17,7 +15,8 @@ export interface ReadGuard {
  * store beneath, checked for each reader); a store without a guard checks nothing.
  */
 export function readGuardOf(store: XComBackend): ReadGuard {
-  return (store as { [GUARD]?: ReadGuard })[GUARD] ?? { inner: store, check: () => undefined };
+  if (store instanceof GuardedBackend) return { inner: store.inner, check: (record) => store.check(record) };
+  return { inner: store, check: () => undefined };
 }
 
 /**
@@ -26,26 +25,49 @@ export function readGuardOf(store: XComBackend): ReadGuard {
  * dates, refs and lookups in its arguments, consumes) goes through it; so do workflow-side pulls and resolves.
  */
 export function guardedReads(inner: XComBackend, reader: Reader): XComBackend {
-  const check = <T extends XComEntryMeta | undefined>(record: T): T => (record && assertMayRead(reader, record), record);
-  const checkAll = <T extends XComEntryMeta>(records: T[]): T[] => (records.forEach((r) => assertMayRead(reader, r)), records);
-  const guard: ReadGuard = { inner, check: (record) => void check(record) };
-  const view: XComBackend & { readonly [GUARD]: ReadGuard } = {
-    [GUARD]: guard,
-    ...passThroughBut(inner),
-    get: async (identity) => check(await inner.get(identity)),
-    ...(inner.getStream && {
-      async getStream(identity: XComIdentity) {
-        const record = await inner.getStream!(identity);
-        try {
-          return check(record);
-        } catch (err) {
-          record?.stream.destroy();
-          throw err;
-        }
-      },
-    }),
-    getMany: async (filter, options) => checkAll(await inner.getMany(filter, options)),
-    mapped: async (scope, range) => checkAll(await inner.mapped(scope, range)),
-  };
-  return view;
+  return new GuardedBackend(inner, reader);
+}
+
+class GuardedBackend extends BackendView {
+  constructor(
+    inner: XComBackend,
+    private readonly reader: Reader,
+  ) {
+    super(inner);
+  }
+
+  /** Throws when `reader` may not read `record`. */
+  check(record: XComEntryMeta): void {
+    assertMayRead(this.reader, record);
+  }
+
+  async get(identity: XComIdentity): Promise<XComRecord | undefined> {
+    const record = await this.inner.get(identity);
+    if (record) this.check(record);
+    return record;
+  }
+
+  async getMany(filter: XComFilter, options?: GetManyOptions): Promise<XComRecord[]> {
+    return this.#checkAll(await this.inner.getMany(filter, options));
+  }
+
+  async mapped(scope: MappedScope, range?: MappedRange): Promise<XComRecord[]> {
+    return this.#checkAll(await this.inner.mapped(scope, range));
+  }
+
+  protected async viewStream(identity: XComIdentity): Promise<XComStreamRecord | undefined> {
+    const record = await this.inner.getStream!(identity);
+    try {
+      if (record) this.check(record);
+      return record;
+    } catch (err) {
+      record?.stream.destroy();
+      throw err;
+    }
+  }
+
+  #checkAll(records: XComRecord[]): XComRecord[] {
+    for (const record of records) this.check(record);
+    return records;
+  }
 }
