@@ -3,7 +3,7 @@ import { preparedByText } from '../engines/prepared-by-text';
 import type { SqlEngine } from '../engines/sql-engine';
 import type { ObjectStore } from '../objects/object-store';
 import { tracedDownload, tracedPull } from '../telemetry/store-telemetry';
-import { entryColumns, entryMetaFromRow, oneRunColumns, type EntryRow } from './entry-rows';
+import { entryColumns, entryMetaFromRow, type EntryRow } from './entry-rows';
 import { FILTER_ORDER, filterSql, oneRunOf } from './filter-sql';
 import { assertId, MAX_ID_LENGTH, MAX_KEY_LENGTH, type ResolvedIdentity } from './identity';
 import { mapLimited } from './map-limited';
@@ -72,7 +72,7 @@ export class EntryReader {
     const limit = filter.limit === undefined ? '' : `limit $${params.push(positiveInteger('limit', filter.limit))}`;
     const withValues = options.values ?? true;
     const run = oneRunOf(filter);
-    const columns = run ? oneRunColumns(this.quoted, `$${params.push(run.dagId)}`, `$${params.push(run.runId)}`) : this.#columns;
+    const columns = run ? entryColumns(this.quoted, { dag: `$${params.push(run.dagId)}`, run: `$${params.push(run.runId)}` }) : this.#columns;
     const sql = `select ${columns}${withValues ? ', e.inline_value' : ''} from ${this.quoted}.entries e
          ${where} ${FILTER_ORDER} ${limit}`;
     const rows = await this.engine.query<EntryRow>(sql, params, preparedByText(sql));

@@ -174,13 +174,9 @@ export class XComStore implements XComBackend, RetentionBackend {
 
   /** One entry through set_entry (plans cached per session on either engine), several through the batch statement. */
   async #writeKeyed(keyed: readonly KeyedEntry[]): Promise<boolean[]> {
-    if (keyed.length === 1) {
-      const params = setEntryParams(keyed[0]!);
-      const rows = await this.engine.query<SetEntryRow>(this.#setSql, params, { prepareAs: `xcom_set_${this.schema}` });
-      return rows.map((row) => row.written);
-    }
-    const params = keyedCommitParams(keyed);
-    const rows = await this.engine.query<KeyedRow>(this.#keyedSql, params, { prepareAs: `xcom_keyed_${this.schema}` });
+    const [sql, params, name] =
+      keyed.length === 1 ? [this.#setSql, setEntryParams(keyed[0]!), 'set'] : [this.#keyedSql, keyedCommitParams(keyed), 'keyed'];
+    const rows = await this.engine.query<SetEntryRow | KeyedRow>(sql, params, { prepareAs: `xcom_${name}_${this.schema}` });
     return rows.map((row) => row.written);
   }
 
