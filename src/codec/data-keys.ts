@@ -79,11 +79,6 @@ export class DataKeys {
     return { dataKey: current.dataKey, iv };
   }
 
-  /** The data key to seal the next value with (a use of it, as {@link nextSealing}). */
-  forSealing(kek: EncryptionKey): DataKey {
-    return this.nextSealing(kek).dataKey;
-  }
-
   /** The data key inside `wrapped`; throws when it was changed or wrapped under another key. */
   forOpening(kek: EncryptionKey, wrapped: Buffer): Buffer {
     const last = this.#lastOpened;

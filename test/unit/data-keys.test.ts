@@ -46,12 +46,12 @@ describe('envelopes with reused data keys', () => {
   test('a data key is replaced after its uses or its age, whichever comes first', () => {
     let now = 0;
     const keys = new DataKeys({ maxUses: 3, maxAgeMs: 1000, openCacheSize: 2 }, () => now);
-    const first = keys.forSealing(kek);
-    expect([keys.forSealing(kek), keys.forSealing(kek)]).toEqual([first, first]);
-    const second = keys.forSealing(kek);
+    const first = keys.nextSealing(kek).dataKey;
+    expect([keys.nextSealing(kek).dataKey, keys.nextSealing(kek).dataKey]).toEqual([first, first]);
+    const second = keys.nextSealing(kek).dataKey;
     expect(second.wrapped).not.toEqual(first.wrapped);
     now = 1000;
-    expect(keys.forSealing(kek).wrapped).not.toEqual(second.wrapped);
+    expect(keys.nextSealing(kek).dataKey.wrapped).not.toEqual(second.wrapped);
     // Opening unwraps once per wrapped key; a changed wrap is refused.
     expect(keys.forOpening(kek, first.wrapped)).toEqual(first.key);
     const changed = Buffer.from(first.wrapped);
