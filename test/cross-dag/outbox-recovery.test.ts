@@ -1,6 +1,7 @@
 // The outbox survives the producer's worker dying between its commit and the signal.
 import type { DagBResult } from '../fixtures/cross-dag/workflows';
-import { eventually, openCrossDagContext, uniqueId, type CrossDagContext } from '../helpers/cross-dag-context';
+import { openCrossDagContext, uniqueId, type CrossDagContext } from '../helpers/cross-dag-context';
+import { eventually } from '../helpers/eventually';
 
 let ctx: CrossDagContext;
 beforeAll(async () => {

@@ -1,7 +1,8 @@
 // Cross-DAG pulls by query (latest by logical date, scoped to the DAG read), TriggerDagRun with XComs as input, and
 // an application waiting for an XCom from outside any workflow.
 import { XComClient } from '../../src/client/xcom-client';
-import { eventually, openCrossDagContext, uniqueId, type CrossDagContext } from '../helpers/cross-dag-context';
+import { openCrossDagContext, uniqueId, type CrossDagContext } from '../helpers/cross-dag-context';
+import { eventually } from '../helpers/eventually';
 
 let ctx: CrossDagContext;
 const queueA = uniqueId('dag-a');

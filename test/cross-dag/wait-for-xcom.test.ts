@@ -6,7 +6,8 @@ import { deliver } from '../../src/subscriptions/deliver';
 import { signRef } from '../../src/security/ref-mac';
 import { storedSigningKeys } from '../../src/security/stored-signing-key';
 import type { DagBResult } from '../fixtures/cross-dag/workflows';
-import { eventually, openCrossDagContext, uniqueId, type CrossDagContext } from '../helpers/cross-dag-context';
+import { openCrossDagContext, uniqueId, type CrossDagContext } from '../helpers/cross-dag-context';
+import { eventually } from '../helpers/eventually';
 
 let ctx: CrossDagContext;
 const queueA = uniqueId('dag-a');

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-export { eventually } from './eventually';
 import { Client, Connection } from '@temporalio/client';
 import { openXComStore } from '../../src/config/open-store';
 import type { StoreConfig } from '../../src/config/store-config';
