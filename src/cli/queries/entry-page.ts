@@ -79,10 +79,12 @@ const RUN_AT = 'coalesce(r.logical_date, r.created_at)';
 /**
  * One page of `xcom list`: runs newest first (by logical date, else creation), and within a run by task, map index
  * and key. Keyset pages on existing indexes, so a page costs about its own size however deep it is:
- *   - one key of one task of a DAG (`--dag --task --key`, no run): `entries_latest` holds that key's rows in this very
- *     order (its `run_date` is the run's date), one range scan without `dag_runs`;
- *   - otherwise `dag_runs_by_date` (one DAG) or `dag_runs_by_age` (every DAG) walk the runs in order, and the entries
- *     primary key yields each run's entries.
+ *   - no DAG: `entries_by_run_date` holds every entry in this very order (`run_date` is its run's date), one range
+ *     scan without `dag_runs`;
+ *   - one key of one task of a DAG (`--dag --task --key`, no run): `entries_latest` holds that key's rows in this
+ *     order, one range scan without `dag_runs`;
+ *   - otherwise `dag_runs_by_date` walks the DAG's runs in order, and the entries primary key yields each run's
+ *     entries (Postgres sorts each run's few entries again: it does not carry an inner index's order through a join).
  * The listing's SQL lives only here: a new index for another order changes this function alone.
  */
 async function page<R extends PageKey>(
@@ -100,8 +102,9 @@ async function page<R extends PageKey>(
   if (request.mapIndex !== undefined) where.push(`e.map_index = ${bind(request.mapIndex)}`);
   if (request.key !== undefined) where.push(`e.key = ${bind(request.key)}`);
   const oneKey = request.dagId !== undefined && request.taskId !== undefined && request.key !== undefined && request.runId === undefined;
-  const runAt = oneKey ? 'e.run_date' : RUN_AT;
-  const run = oneKey ? 'e' : 'r';
+  const joined = request.dagId !== undefined && !oneKey;
+  const runAt = joined ? RUN_AT : 'e.run_date';
+  const run = joined ? 'r' : 'e';
   if (request.after !== undefined) {
     const [at, dagId, runId, taskId, mapIndex, key] = request.after;
     // Runs at or before the cursor's bound the index scan (the columns match an index); the rest is a filter.
@@ -115,9 +118,9 @@ async function page<R extends PageKey>(
       `((${runKey}) < (${runCursor}) or (e.task_id, e.map_index, e.key) > (${bind(taskId)}::text, ${bind(mapIndex)}::int, ${bind(key)}::text))`,
     );
   }
-  const sql = `select ${columns(!oneKey)},
+  const sql = `select ${columns(joined)},
             ${runAt}::text as run_at
-       from ${schema}.entries e${oneKey ? '' : ` join ${schema}.dag_runs r using (dag_id, run_id)`}
+       from ${schema}.entries e${joined ? ` join ${schema}.dag_runs r using (dag_id, run_id)` : ''}
       ${where.length ? `where ${where.join(' and ')}` : ''}
       order by ${runAt} desc, ${run}.dag_id desc, ${run}.run_id desc, e.task_id, e.map_index, e.key
       limit ${pageLimit(request.limit) + 1}`;
