@@ -1,5 +1,6 @@
 import { readColumns, type AuditedRead } from '../audit/audited-read';
 import type { ConsumedVersion, ExclusiveDeclaration } from './exclusive/exclusive-declaration';
+import { asArray, type ByteaArray } from './bytea-array-param';
 import type { ResolvedIdentity } from './identity';
 import type { KeepUntil } from './retention/retention-class';
 
@@ -62,8 +63,11 @@ export function commitStatement(schema: string): string {
   return `select won, written, superseded, notified, refusals from ${schema}.commit_attempts(${params})`;
 }
 
-/** The arrays `commit_attempts` takes, in parameter order. */
-export function commitParams(attempts: readonly AttemptGroup[]): unknown[] {
+/**
+ * The arrays `commit_attempts` takes, in parameter order; `byteaArray` gives the inline values' parameter its form
+ * for the engine (src/store/bytea-array-param.ts).
+ */
+export function commitParams(attempts: readonly AttemptGroup[], byteaArray: ByteaArray = asArray): unknown[] {
   const attempt = <T>(pick: (a: AttemptGroup) => T): T[] => attempts.map(pick);
   const entries = attempts.flatMap((a, i) => a.entries.map((entry) => ({ entry, attempt: i + 1 })));
   const entry = <T>(pick: (e: PreparedEntry) => T): T[] => entries.map((e) => pick(e.entry));
@@ -87,7 +91,7 @@ export function commitParams(attempts: readonly AttemptGroup[]): unknown[] {
     entry((e) => e.storedBytes),
     entry((e) => e.digest),
     entry((e) => e.encoding),
-    entry((e) => e.inlineValue),
+    byteaArray(entry((e) => e.inlineValue)),
     entry((e) => e.objectKey),
     entry((e) => e.keepUntil),
     reads.map((r) => r.attempt),

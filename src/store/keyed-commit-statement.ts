@@ -1,3 +1,4 @@
+import { asArray, type ByteaArray } from './bytea-array-param';
 import { isoOrNull, type Lineage, type PreparedEntry } from './commit-statement';
 
 /** An entry written outside a task attempt (`store.set`, the client): fenced on its own key. */
@@ -71,8 +72,8 @@ select i.ord::int as ord, w.task_id is not null as written, (select notified fro
  order by i.ord`;
 }
 
-/** The column arrays `keyedCommitStatement` unnests, in parameter order. */
-export function keyedCommitParams(writes: readonly KeyedEntry[]): unknown[] {
+/** The column arrays `keyedCommitStatement` unnests, in parameter order (`byteaArray`: as in `commitParams`). */
+export function keyedCommitParams(writes: readonly KeyedEntry[], byteaArray: ByteaArray = asArray): unknown[] {
   const column = <T>(pick: (w: KeyedEntry) => T): T[] => writes.map(pick);
   return [
     column((w) => w.entry.identity.dagId),
@@ -88,7 +89,7 @@ export function keyedCommitParams(writes: readonly KeyedEntry[]): unknown[] {
     column((w) => w.entry.storedBytes),
     column((w) => w.entry.digest),
     column((w) => w.entry.encoding),
-    column((w) => w.entry.inlineValue),
+    byteaArray(column((w) => w.entry.inlineValue)),
     column((w) => w.entry.objectKey),
     column((w) => w.fence),
     column((w) => w.entry.keepUntil),

@@ -5,6 +5,7 @@ import type { SqlEngine } from '../engines/sql-engine';
 import { DEFAULT_SCHEMA, quoteSchema } from '../migrations/schema-name';
 import type { ObjectStore } from '../objects/object-store';
 import type { XComBackend } from './backend';
+import { byteaArrayFor, type ByteaArray } from './bytea-array-param';
 import { attemptGroup, commitParams, commitStatement, type CommitOutcome } from './commit-statement';
 import { explainCommitFailure } from './commit-failure';
 import { refusalError } from './exclusive/commit-refusal';
@@ -100,6 +101,8 @@ export class XComStore implements XComBackend, RetentionBackend {
   readonly #keyedSql: string;
   readonly #setSql: string;
   readonly #reader: EntryReader;
+  /** How inline values travel in the commit statements' bytea[] parameter on this engine (binary through pg). */
+  readonly #byteaArray: ByteaArray;
   readonly #concurrency: number;
   readonly #objectGraceMs: number;
   readonly #defaultRetention: Retention;
@@ -119,6 +122,7 @@ export class XComStore implements XComBackend, RetentionBackend {
     this.#commitSql = commitStatement(this.#quoted);
     this.#keyedSql = keyedCommitStatement(this.#quoted);
     this.#setSql = setEntryStatement(this.#quoted);
+    this.#byteaArray = byteaArrayFor(this.engine);
     this.inlineThresholdBytes = options.inlineThresholdBytes ?? DEFAULT_INLINE_THRESHOLD_BYTES;
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.#codec = options.codec ?? createValueCodec();
@@ -128,7 +132,7 @@ export class XComStore implements XComBackend, RetentionBackend {
     this.#actor = options.actor ?? CLIENT_ACTOR;
     this.#retention = new RetentionOperations(this.engine, this.#quoted, this.#actor);
     this.#committer = new GroupCommitter(async (groups) => {
-      const [outcome] = await this.engine.query<CommitOutcome>(this.#commitSql, commitParams(groups), {
+      const [outcome] = await this.engine.query<CommitOutcome>(this.#commitSql, commitParams(groups, this.#byteaArray), {
         prepareAs: `xcom_commit_${this.schema}`,
       });
       return outcome!;
@@ -175,7 +179,7 @@ export class XComStore implements XComBackend, RetentionBackend {
   /** One entry through set_entry (plans cached per session on either engine), several through the batch statement. */
   async #writeKeyed(keyed: readonly KeyedEntry[]): Promise<boolean[]> {
     const [sql, params, name] =
-      keyed.length === 1 ? [this.#setSql, setEntryParams(keyed[0]!), 'set'] : [this.#keyedSql, keyedCommitParams(keyed), 'keyed'];
+      keyed.length === 1 ? [this.#setSql, setEntryParams(keyed[0]!), 'set'] : [this.#keyedSql, keyedCommitParams(keyed, this.#byteaArray), 'keyed'];
     const rows = await this.engine.query<SetEntryRow | KeyedRow>(sql, params, { prepareAs: `xcom_${name}_${this.schema}` });
     return rows.map((row) => row.written);
   }
