@@ -2,6 +2,7 @@ import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import { XComConfigError } from '../errors';
 import { explainConnectionFailure } from './connection-failure';
 import { PgListener } from './pg-listener';
+import { parseTimestamptz } from './timestamptz-parser';
 import type { QueryOptions, SqlEngine, SqlExecutor } from './sql-engine';
 import { xcomLog } from '../log/xcom-log';
 
@@ -24,6 +25,7 @@ export interface PostgresEngineOptions {
 
 // int8 (sizes, counts) as numbers: every size the store keeps is far below 2^53.
 const INT8_OID = 20;
+const TIMESTAMPTZ_OID = 1184;
 const parseInt8 = (value: string): number => Number(value);
 
 /** A Postgres server reached through `pg`: the production engine. */
@@ -105,9 +107,10 @@ export function createPostgresEngine(options: PostgresEngineOptions): SqlEngine 
   };
 }
 
-const int8AsNumber = {
+const readTypes = {
   getTypeParser(oid: number, format?: string) {
     if (oid === INT8_OID && format !== 'binary') return parseInt8;
+    if (oid === TIMESTAMPTZ_OID && format !== 'binary') return parseTimestamptz;
     return types.getTypeParser(oid, format as 'text') as (value: string) => unknown;
   },
 };
@@ -115,7 +118,7 @@ const int8AsNumber = {
 /** pg names a statement per connection and prepares it there once; the name must not exceed 63 bytes. */
 function queryConfig(sql: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined) {
   const name = options?.prepareAs?.slice(0, 63);
-  return { text: sql, values: params as unknown[] | undefined, types: int8AsNumber, ...(name && { name }) };
+  return { text: sql, values: params as unknown[] | undefined, types: readTypes, ...(name && { name }) };
 }
 
 function clientExecutor(client: PoolClient, prepared: boolean): SqlExecutor {
