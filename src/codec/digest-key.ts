@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { inSlices } from './digest';
+import { inSlices, yieldsWhileFed } from './digest';
 import type { EncryptionKey } from './encryption-keys';
 
 /**
@@ -32,11 +32,14 @@ export function unwrapDigestKey(wrapped: Buffer, keyId: string, kek: EncryptionK
   return Buffer.concat([decipher.update(wrapped.subarray(IV, IV + DIGEST_KEY_BYTES)), decipher.final()]);
 }
 
-/** Hex HMAC-SHA-256 of a value under the store's digest key (a large value a slice at a time, yielding). */
-export async function hmacDigest(bytes: Uint8Array, digestKey: Buffer): Promise<string> {
+/**
+ * Hex HMAC-SHA-256 of a value under the store's digest key: at once for a small value, else a promise (a large value
+ * goes a slice at a time, yielding).
+ */
+export function hmacDigest(bytes: Uint8Array, digestKey: Buffer): string | Promise<string> {
   const hmac = createHmac('sha256', digestKey);
-  await inSlices(bytes, (slice) => hmac.update(slice));
-  return hmac.digest('hex');
+  if (!yieldsWhileFed(bytes)) return hmac.update(bytes).digest('hex');
+  return inSlices(bytes, (slice) => hmac.update(slice)).then(() => hmac.digest('hex'));
 }
 
 function wrapAad(keyId: string, kekId: string): Buffer {

@@ -34,8 +34,26 @@ export function formatEncoding(
   return encoding;
 }
 
+/**
+ * Encodings already parsed. A store holds a handful of distinct encodings (format × compression × key × digest
+ * origin), and every read parses one: two regular expressions, a split and a spread per read of a small value. Bounded,
+ * in case something feeds many distinct strings through it (each is at most a few dozen bytes).
+ */
+const parsedEncodings = new Map<string, ParsedEncoding>();
+const MAX_PARSED_ENCODINGS = 256;
+
 /** Splits and validates an encoding string; anything this version cannot read is an integrity error. */
 export function parseEncoding(encoding: string): ParsedEncoding {
+  let parsed = parsedEncodings.get(encoding);
+  if (parsed === undefined) {
+    parsed = Object.freeze(parseUncached(encoding));
+    if (parsedEncodings.size >= MAX_PARSED_ENCODINGS) parsedEncodings.clear();
+    parsedEncodings.set(encoding, parsed);
+  }
+  return parsed;
+}
+
+function parseUncached(encoding: string): ParsedEncoding {
   const parts = encoding.split('+');
   const format = parts.shift();
   if (format === undefined || !FORMATS.includes(format)) throw unknownEncoding(encoding);

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import { dataKeys, WRAPPED_DATA_KEY_BYTES } from './data-keys';
-import { inSlices } from './digest';
+import { inSlices, yieldsWhileFed } from './digest';
 import { hmacDigest } from './digest-key';
 import type { EncryptionKey } from './encryption-keys';
 
@@ -21,10 +21,11 @@ const HEADER = 1 + IV + DATA_KEY + TAG + IV;
 export const ENVELOPE_OVERHEAD_BYTES = HEADER + TAG;
 
 /**
- * Seals `plain` into one buffer allocated at its final size. A large value is encrypted a slice at a time, yielding
- * between slices (heartbeats keep running); GCM's `update()` returns as many bytes as it is given and `final()` none.
+ * Seals `plain` into one buffer allocated at its final size: at once for a small value, else a promise, a large value
+ * being encrypted a slice at a time, yielding between slices (heartbeats keep running); GCM's `update()` returns as
+ * many bytes as it is given and `final()` none.
  */
-export async function sealEnvelope(plain: Buffer, kek: EncryptionKey, aad: Buffer): Promise<Buffer> {
+export function sealEnvelopeMaybeSync(plain: Buffer, kek: EncryptionKey, aad: Buffer): Buffer | Promise<Buffer> {
   const { dataKey, iv } = dataKeys.nextSealing(kek);
   const sealed = Buffer.allocUnsafe(ENVELOPE_OVERHEAD_BYTES + plain.length);
   sealed[0] = VERSION;
@@ -32,20 +33,25 @@ export async function sealEnvelope(plain: Buffer, kek: EncryptionKey, aad: Buffe
   iv.copy(sealed, 1 + WRAPPED_DATA_KEY_BYTES);
   const seal = createCipheriv('aes-256-gcm', dataKey.key, iv).setAAD(aad);
   let at = HEADER;
-  await inSlices(plain, (slice) => {
+  const update = (slice: Uint8Array) => {
     at += seal.update(slice).copy(sealed, at);
-  });
-  seal.final();
-  if (at !== sealed.length - TAG) throw new Error(`AES-GCM returned ${at - HEADER} bytes for ${plain.length}`);
-  seal.getAuthTag().copy(sealed, at);
-  return sealed;
+  };
+  const finish = () => {
+    seal.final();
+    if (at !== sealed.length - TAG) throw new Error(`AES-GCM returned ${at - HEADER} bytes for ${plain.length}`);
+    seal.getAuthTag().copy(sealed, at);
+    return sealed;
+  };
+  if (!yieldsWhileFed(plain)) return (update(plain), finish());
+  return inSlices(plain, update).then(finish);
 }
 
 /**
- * The plain bytes; throws when the envelope was changed, sealed with another key, or bound to other `aad`. A large
- * value is decrypted a slice at a time, yielding between slices; nothing is returned before the tag is checked.
+ * The plain bytes (at once for a small value, else a promise); throws when the envelope was changed, sealed with
+ * another key, or bound to other `aad`. A large value is decrypted a slice at a time, yielding between slices; nothing
+ * is returned before the tag is checked.
  */
-export async function openEnvelope(sealed: Buffer, kek: EncryptionKey, aad: Buffer): Promise<Buffer> {
+export function openEnvelopeMaybeSync(sealed: Buffer, kek: EncryptionKey, aad: Buffer): Buffer | Promise<Buffer> {
   const version = sealed[0];
   if (sealed.length < ENVELOPE_OVERHEAD_BYTES || (version !== VERSION && version !== VERSION_1)) {
     throw new Error(`not an encrypted value of version ${VERSION_1} or ${VERSION} (${sealed.length} bytes)`);
@@ -57,10 +63,26 @@ export async function openEnvelope(sealed: Buffer, kek: EncryptionKey, aad: Buff
   const dataKey = version === VERSION ? dataKeys.forOpening(kek, wrappedKey) : unwrapVersion1(wrappedKey, kek, aad);
   const open = createDecipheriv('aes-256-gcm', dataKey, iv).setAAD(aad);
   open.setAuthTag(tag);
+  if (!yieldsWhileFed(body)) {
+    const plain = open.update(body);
+    open.final();
+    return plain;
+  }
   const out: Buffer[] = [];
-  await inSlices(body, (slice) => out.push(open.update(slice)));
-  open.final();
-  return out.length === 1 ? out[0]! : Buffer.concat(out);
+  return inSlices(body, (slice) => out.push(open.update(slice))).then(() => {
+    open.final();
+    return Buffer.concat(out);
+  });
+}
+
+/** {@link sealEnvelopeMaybeSync}, always a promise (a failure rejects it). */
+export async function sealEnvelope(plain: Buffer, kek: EncryptionKey, aad: Buffer): Promise<Buffer> {
+  return sealEnvelopeMaybeSync(plain, kek, aad);
+}
+
+/** {@link openEnvelopeMaybeSync}, always a promise (a failure rejects it). */
+export async function openEnvelope(sealed: Buffer, kek: EncryptionKey, aad: Buffer): Promise<Buffer> {
+  return openEnvelopeMaybeSync(sealed, kek, aad);
 }
 
 /** A version 1 data key: its wrap is bound to the value's `aad`, and used for that value alone. */
@@ -82,7 +104,7 @@ export function envelopeAad(encoding: string, digest: string): Buffer {
  * without one): HMAC-SHA-256 under a key derived from the key-encryption key. A plain SHA-256
  * would let anyone reading the database confirm a guess of a small value; this one needs the key.
  */
-export function keyedDigest(bytes: Uint8Array, kek: EncryptionKey): Promise<string> {
+export function keyedDigest(bytes: Uint8Array, kek: EncryptionKey): string | Promise<string> {
   return hmacDigest(bytes, digestKeyOf(kek));
 }
 

@@ -6,7 +6,7 @@ import type { EncodedValue, ValueFormat, ValueLocation } from './encoded-value';
 import { formatEncoding, parseEncoding, type ParsedEncoding } from './encoding';
 import { ENCRYPTION_KEYS_SETTING, READ_PLAINTEXT_SETTING, type EncryptionKey, type EncryptionKeyring } from './encryption-keys';
 import { hmacDigest } from './digest-key';
-import { envelopeAad, keyedDigest, openEnvelope, sealEnvelope } from './envelope';
+import { envelopeAad, keyedDigest, openEnvelopeMaybeSync, sealEnvelopeMaybeSync } from './envelope';
 import { fromJsonText, toJsonText } from './json-value';
 import { describeLocation } from './location';
 
@@ -54,16 +54,18 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
   const policy = compressionPolicy(options);
   const keyring = options.encryption;
   const digestKey = options.digestKey && once(options.digestKey);
+  /** The digest key once loaded: a small value's encode then runs without waiting on it. */
+  let loadedDigestKey: Buffer | undefined;
   return {
     async encode(value, location) {
       const { format, bytes } = serialize(value, location);
       const kek = keyring?.current;
-      const storeKey = kek && digestKey ? await digestKey() : undefined;
+      const storeKey = kek && digestKey ? (loadedDigestKey ??= await digestKey()) : undefined;
       const digest = storeKey ? await hmacDigest(bytes, storeKey) : kek ? await keyedDigest(bytes, kek) : await sha256HexYielding(bytes);
       const stored = await compressIfSmaller(bytes, policy);
       const encoding = formatEncoding(format, stored.compression, kek?.id, storeKey ? 'store' : undefined);
       return {
-        bytes: kek ? await sealEnvelope(stored.bytes, kek, envelopeAad(encoding, digest)) : stored.bytes,
+        bytes: kek ? await sealEnvelopeMaybeSync(stored.bytes, kek, envelopeAad(encoding, digest)) : stored.bytes,
         encoding,
         sizeBytes: bytes.length,
         digest,
@@ -71,16 +73,17 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
     },
 
     async decode(stored, encoding, digest, location) {
-      const where = describeLocation(location);
+      // Only messages need it: built when one is thrown.
+      const where = () => describeLocation(location);
       let parsed;
       try {
         parsed = parseEncoding(encoding);
       } catch (error) {
-        throw new XComIntegrityError(`Cannot read ${where}: ${(error as Error).message}`, { cause: error });
+        throw new XComIntegrityError(`Cannot read ${where()}: ${(error as Error).message}`, { cause: error });
       }
       if (keyring && !keyring.readPlaintext && parsed.encryptionKeyId === undefined) {
         throw new XComIntegrityError(
-          `Refusing ${where}: it is stored unencrypted (encoding ${encoding}) while encryption is on. If it was ` +
+          `Refusing ${where()}: it is stored unencrypted (encoding ${encoding}) while encryption is on. If it was ` +
             `written before ${ENCRYPTION_KEYS_SETTING} was set, allow such values with ${READ_PLAINTEXT_SETTING}=true.`,
         );
       }
@@ -91,7 +94,7 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
           bytes = await decompress(bytes, parsed.compression);
         } catch (error) {
           throw new XComIntegrityError(
-            `Cannot decompress ${where} (encoding ${encoding}): ${(error as Error).message}. The stored bytes are corrupt.`,
+            `Cannot decompress ${where()} (encoding ${encoding}): ${(error as Error).message}. The stored bytes are corrupt.`,
             { cause: error },
           );
         }
@@ -99,7 +102,7 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
       const actual = await recomputedDigest(bytes, kek);
       if (actual !== undefined && actual !== digest.toLowerCase()) {
         throw new XComIntegrityError(
-          `Digest mismatch for ${where}: expected sha256 ${digest}, got ${actual}. ` +
+          `Digest mismatch for ${where()}: expected sha256 ${digest}, got ${actual}. ` +
             `The stored bytes were changed or corrupted after they were written.`,
         );
       }
@@ -108,7 +111,7 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
         return fromJsonText(bytes.toString('utf8'));
       } catch (error) {
         if (error instanceof XComError) throw error;
-        throw new XComIntegrityError(`Cannot parse ${where} as XCom JSON: ${(error as Error).message}`, {
+        throw new XComIntegrityError(`Cannot parse ${where()} as XCom JSON: ${(error as Error).message}`, {
           cause: error,
         });
       }
@@ -134,25 +137,30 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
   }));
 }
 
-function keyFor(parsed: ParsedEncoding, keyring: EncryptionKeyring | undefined, where: string): EncryptionKey {
+function keyFor(parsed: ParsedEncoding, keyring: EncryptionKeyring | undefined, where: () => string): EncryptionKey {
   const id = parsed.encryptionKeyId!;
   const key = keyring?.byId(id);
   if (key) return key;
   throw new XComConfigError(
-    `Cannot read ${where}: it is encrypted with key '${id}', which ${ENCRYPTION_KEYS_SETTING} does not hold ` +
+    `Cannot read ${where()}: it is encrypted with key '${id}', which ${ENCRYPTION_KEYS_SETTING} does not hold ` +
       `(${keyring ? `it holds ${keyring.ids.map((k) => `'${k}'`).join(', ')}` : 'it is not set'}).`,
   );
 }
 
-async function open(stored: Buffer, kek: EncryptionKey, encoding: string, digest: string, where: string): Promise<Buffer> {
-  try {
-    return await openEnvelope(stored, kek, envelopeAad(encoding, digest));
-  } catch (error) {
+/** The envelope's plain bytes, at once for a small value; any failure becomes an integrity error naming the value. */
+function open(stored: Buffer, kek: EncryptionKey, encoding: string, digest: string, where: () => string): Buffer | Promise<Buffer> {
+  const failed = (error: unknown): never => {
     throw new XComIntegrityError(
-      `Cannot decrypt ${where} with key '${kek.id}': ${(error as Error).message}. The stored bytes or their digest ` +
+      `Cannot decrypt ${where()} with key '${kek.id}': ${(error as Error).message}. The stored bytes or their digest ` +
         `were changed after they were written (or forged).`,
       { cause: error },
     );
+  };
+  try {
+    const plain = openEnvelopeMaybeSync(stored, kek, envelopeAad(encoding, digest));
+    return plain instanceof Promise ? plain.catch(failed) : plain;
+  } catch (error) {
+    return failed(error);
   }
 }
 
