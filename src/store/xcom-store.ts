@@ -6,7 +6,8 @@ import { DEFAULT_SCHEMA, quoteSchema } from '../migrations/schema-name';
 import type { ObjectStore } from '../objects/object-store';
 import type { XComBackend } from './backend';
 import { byteaArrayFor, type ByteaArray } from './bytea-array-param';
-import { attemptGroup, commitParams, commitStatement, type CommitOutcome } from './commit-statement';
+import { attemptGroup, commitParams, commitStatement, type AttemptGroup, type CommitOutcome } from './commit-statement';
+import { commitOneOutcome, commitOneParams, commitOneStatement, commitsAlone, type CommitOneRow } from './commit-one-statement';
 import { explainCommitFailure } from './commit-failure';
 import { refusalError } from './exclusive/commit-refusal';
 import { deleteEntries } from './delete-entries';
@@ -98,6 +99,7 @@ export class XComStore implements XComBackend, RetentionBackend {
   readonly #quoted: string;
   /** The commit statements for this schema, built once: they are the hot path and kept prepared under one name. */
   readonly #commitSql: string;
+  readonly #commitOneSql: string;
   readonly #keyedSql: string;
   readonly #setSql: string;
   readonly #reader: EntryReader;
@@ -120,6 +122,7 @@ export class XComStore implements XComBackend, RetentionBackend {
     this.schema = options.schema ?? DEFAULT_SCHEMA;
     this.#quoted = quoteSchema(this.schema);
     this.#commitSql = commitStatement(this.#quoted);
+    this.#commitOneSql = commitOneStatement(this.#quoted);
     this.#keyedSql = keyedCommitStatement(this.#quoted);
     this.#setSql = setEntryStatement(this.#quoted);
     this.#byteaArray = byteaArrayFor(this.engine);
@@ -131,15 +134,24 @@ export class XComStore implements XComBackend, RetentionBackend {
     this.#defaultRetention = options.defaultRetention ?? 'run';
     this.#actor = options.actor ?? CLIENT_ACTOR;
     this.#retention = new RetentionOperations(this.engine, this.#quoted, this.#actor);
-    this.#committer = new GroupCommitter(async (groups) => {
-      const [outcome] = await this.engine.query<CommitOutcome>(this.#commitSql, commitParams(groups, this.#byteaArray), {
-        prepareAs: `xcom_commit_${this.schema}`,
-      });
-      return outcome!;
-    });
+    this.#committer = new GroupCommitter((groups) => this.#commitGroups(groups));
     assertRetention('XComStore defaultRetention', this.#defaultRetention);
     this.#streams = streamTarget(this.engine, this.#quoted, this.objectStore, this.#codec);
     this.#reader = new EntryReader(this.engine, this.#quoted, this.objectStore, this.#codec, this.#concurrency);
+  }
+
+  /** One attempt alone (the usual case) through `commit_attempt`; a batch, or exclusive keys, through `commit_attempts`. */
+  async #commitGroups(groups: readonly AttemptGroup[]): Promise<CommitOutcome> {
+    if (commitsAlone(groups)) {
+      const [row] = await this.engine.query<CommitOneRow>(this.#commitOneSql, commitOneParams(groups[0], this.#byteaArray), {
+        prepareAs: `xcom_commit_one_${this.schema}`,
+      });
+      return commitOneOutcome(row!);
+    }
+    const [outcome] = await this.engine.query<CommitOutcome>(this.#commitSql, commitParams(groups, this.#byteaArray), {
+      prepareAs: `xcom_commit_${this.schema}`,
+    });
+    return outcome!;
   }
 
   async set(write: XComWrite): Promise<SetResult> {

@@ -31,7 +31,7 @@ function failingCommits(engine: SqlEngine): SqlEngine {
   return {
     ...engine,
     query: (sql, params, options) =>
-      sql.includes('commit_attempts') ? Promise.reject(new Error('injected commit failure')) : engine.query(sql, params, options),
+      sql.includes('commit_attempt') ? Promise.reject(new Error('injected commit failure')) : engine.query(sql, params, options),
   };
 }
 

@@ -234,7 +234,7 @@ describe('exclusive XComs under concurrent commits (Postgres server)', () => {
     const declaring = store.commitAttempt(attemptOf(runId, 'owner', { shared: 2 }, { exclusive: { shared: { writer: 'owner' } } }));
     // Attached now: the refusal may come before the held transaction's own result is read.
     const refused = expect(declaring).rejects.toThrow(/cannot become exclusive to task 'owner': task 'plain' already wrote it/);
-    await waitForLockWait(store.engine, 'commit_attempts').finally(() => hold.open());
+    await waitForLockWait(store.engine, 'commit_attempt').finally(() => hold.open());
     expect(await plain).toBeNull();
     await refused;
   });
@@ -246,7 +246,7 @@ describe('exclusive XComs under concurrent commits (Postgres server)', () => {
     await hold.reached;
     const writer = store.commitAttempt(attemptOf(runId, 'plain', { shared: 2 }));
     const refused = expect(writer).rejects.toThrow(/key 'shared' .* is exclusive to task 'owner'; task 'plain' may not write it/);
-    await waitForLockWait(store.engine, 'commit_attempts').finally(() => hold.open());
+    await waitForLockWait(store.engine, 'commit_attempt').finally(() => hold.open());
     expect(await owner).toBeNull();
     await refused;
   });
@@ -265,7 +265,7 @@ describe('exclusive XComs under concurrent commits (Postgres server)', () => {
     await hold.reached;
     const second = store.commitAttempt(attemptOf(runId, 'second', {}, { consumes: [version] }));
     const refused = expect(second).rejects.toThrow(XComConsumedError);
-    await waitForLockWait(store.engine, 'commit_attempts').finally(() => hold.open());
+    await waitForLockWait(store.engine, 'commit_attempt').finally(() => hold.open());
     expect(await first).toBeNull();
     await refused;
     expect(await ledgerOutcomes(runId, 'producer', 'job')).toEqual(['written', 'consumed']);

@@ -3,6 +3,7 @@
 // until the other commit is blocked on its lock.
 import { createValueCodec } from '../../src/codec/value-codec';
 import { quoteSchema } from '../../src/migrations/schema-name';
+import { commitOneParams, commitOneStatement } from '../../src/store/commit-one-statement';
 import { commitParams, commitStatement, attemptGroup } from '../../src/store/commit-statement';
 import { resolveIdentity } from '../../src/store/identity';
 import { prepareEntry } from '../../src/store/prepare-entry';
@@ -20,8 +21,20 @@ beforeAll(async () => {
 });
 afterAll(async () => opened.release());
 
-/** Runs attempt `attempt` (fence 1000 × attempt) of `runId`'s task inside a transaction held open until `hold` opens. */
-async function heldCommit(runId: string, attempt: number, values: Record<string, unknown>, hold: ReturnType<typeof gate>) {
+/** The two commit functions: of a batch of attempts, and of one attempt alone (what the store sends for one). */
+const STATEMENTS = {
+  commit_attempts: (schema: string, group: ReturnType<typeof attemptGroup>) =>
+    [commitStatement(schema), commitParams([group])] as const,
+  commit_attempt: (schema: string, group: ReturnType<typeof attemptGroup>) =>
+    [commitOneStatement(schema), commitOneParams(group)] as const,
+};
+type Statement = keyof typeof STATEMENTS;
+
+/**
+ * Runs attempt `attempt` (fence 1000 × attempt) of `runId`'s task through `statement` inside a transaction held open
+ * until `hold` opens.
+ */
+async function heldCommit(statement: Statement, runId: string, attempt: number, values: Record<string, unknown>, hold: ReturnType<typeof gate>) {
   const codec = createValueCodec();
   const limits = { inlineThresholdBytes: store.inlineThresholdBytes, maxValueBytes: store.maxValueBytes };
   const entries = await Promise.all(
@@ -31,10 +44,11 @@ async function heldCommit(runId: string, attempt: number, values: Record<string,
     }),
   );
   return store.engine.transaction(async (tx) => {
-    const params = commitParams([attemptGroup(entries, { attempt, fence: 1_000 * attempt })]);
-    const [outcome] = await tx.query<{ won: boolean[] }>(commitStatement(quoteSchema(store.schema)), params);
+    const [sql, params] = STATEMENTS[statement](quoteSchema(store.schema), attemptGroup(entries, { attempt, fence: 1_000 * attempt }));
+    const [outcome] = await tx.query<{ won: boolean[] | boolean }>(sql, params);
     await hold.arrive();
-    return outcome!.won[0];
+    const { won } = outcome!;
+    return Array.isArray(won) ? won[0] : won;
   });
 }
 
@@ -43,14 +57,14 @@ const keysOf = async (runId: string) =>
     (await store.getMany({ dagIds: 'conformance_ownership', runId })).map((r) => [r.key, [r.value, r.attempt]]),
   );
 
-describe('task-instance ownership under concurrent commits (Postgres server)', () => {
+describe.each(Object.keys(STATEMENTS) as Statement[])('task-instance ownership under concurrent commits (Postgres server), the held commit through %s', (statement) => {
   test('the previous owner commits while the retry waits for the instance: the retry still removes its keys', async () => {
     const runId = uniqueRunId();
     const hold = gate();
-    const first = heldCommit(runId, 1, { return_value: 1, extra: 'attempt 1 only' }, hold);
+    const first = heldCommit(statement, runId, 1, { return_value: 1, extra: 'attempt 1 only' }, hold);
     await hold.reached; // attempt 1 has claimed the instance and written its keys, uncommitted
     const retry = store.commitAttempt(attemptOf(runId, 2, { return_value: 2 }));
-    await waitForLockWait(store.engine, 'commit_attempts').finally(() => hold.open());
+    await waitForLockWait(store.engine, 'commit_attempt').finally(() => hold.open());
     expect(await first).toBe(true);
     expect(await retry).toMatchObject({ won: true, superseded: 1 });
     expect(await keysOf(runId)).toEqual({ return_value: [2, 2] });
@@ -59,10 +73,10 @@ describe('task-instance ownership under concurrent commits (Postgres server)', (
   test('a zombie waiting for the newer attempt\'s commit publishes nothing once it gets the lock', async () => {
     const runId = uniqueRunId();
     const hold = gate();
-    const newer = heldCommit(runId, 2, { return_value: 2 }, hold);
+    const newer = heldCommit(statement, runId, 2, { return_value: 2 }, hold);
     await hold.reached;
     const zombie = store.commitAttempt(attemptOf(runId, 1, { return_value: 1, extra: 'zombie only' }));
-    await waitForLockWait(store.engine, 'commit_attempts').finally(() => hold.open());
+    await waitForLockWait(store.engine, 'commit_attempt').finally(() => hold.open());
     expect(await newer).toBe(true);
     expect(await zombie).toMatchObject({ won: false, superseded: 0 });
     expect(await keysOf(runId)).toEqual({ return_value: [2, 2] });
