@@ -72,12 +72,17 @@ interface OutboxRow {
  */
 export class SubscriptionStore {
   readonly #q: string;
+  /** `register_wait`'s call, with the entry it may find read as `entryColumns` reads entries. */
+  readonly #registerSql: string;
 
   constructor(
     readonly engine: SqlEngine,
     readonly schema: string,
   ) {
     this.#q = quoteSchema(schema);
+    const params = Array.from({ length: 12 }, (_, i) => `$${i + 1}`).join(', ');
+    this.#registerSql = `select w.subscription_id, ${entryColumns(this.#q)}
+       from ${this.#q}.register_wait(${params}) w left join lateral (select (w.entry).*) e on true`;
   }
 
   /** The subscriptions of a built-in `XComStore`; cross-DAG waits need its database. */
@@ -94,47 +99,34 @@ export class SubscriptionStore {
   }
 
   /**
-   * Registers a wait and checks for an existing entry in one transaction: the watch lock first, then the read as a
-   * statement of its own (its snapshot is taken after the lock), then the subscription when nothing was found.
+   * Registers a wait and checks for an existing entry in one call of `register_wait` (sql/000015_register_wait.sql):
+   * the watch lock first, then the read as a statement of its own (its snapshot is taken after the lock), then the
+   * subscription when nothing was found, all in the call's transaction.
    */
-  register(request: RegisterRequest): Promise<Registration> {
+  async register(request: RegisterRequest): Promise<Registration> {
     const t = request.target;
-    return this.engine.transaction(async (tx) => {
-      await tx.query(`select pg_advisory_xact_lock(${this.#q}.watch_lock_id($1, $2, $3))`, [t.dagId, t.taskId, t.key]);
-      const found = await this.#find(tx, t);
-      if (found) {
-        // A retried registration may find what its first attempt subscribed for: that subscription is done too.
-        await tx.query(
-          `update ${this.#q}.subscriptions set status = 'satisfied', ended_at = now() where wait_id = $1 and status = 'active'`,
-          [request.waitId],
-        );
-        return { found };
-      }
-      const s = request.subscriber;
-      const workflow = s.kind === 'workflow' ? s : undefined;
-      const [row] = await tx.query<{ id: number }>(
-        `insert into ${this.#q}.subscriptions (wait_id, kind, dag_id, task_id, key, map_index, run_id, min_logical_date,
-           namespace, workflow_id, workflow_run_id, expires_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now() + $12 * interval '1 millisecond')
-         on conflict (wait_id) do update set wait_id = excluded.wait_id
-         returning id`,
-        [
-          request.waitId,
-          s.kind,
-          t.dagId,
-          t.taskId,
-          t.key,
-          t.mapIndex,
-          t.runId,
-          t.minLogicalDate,
-          workflow?.namespace ?? null,
-          workflow?.workflowId ?? null,
-          workflow?.workflowRunId ?? null,
-          Math.max(0, Math.round(request.expiresInMs)),
-        ],
-      );
-      return { subscriptionId: row!.id };
-    });
+    const s = request.subscriber;
+    const workflow = s.kind === 'workflow' ? s : undefined;
+    const [row] = await this.engine.query<EntryRow & { subscription_id: number | null }>(
+      this.#registerSql,
+      [
+        request.waitId,
+        s.kind,
+        t.dagId,
+        t.taskId,
+        t.key,
+        t.mapIndex,
+        t.runId,
+        t.minLogicalDate,
+        workflow?.namespace ?? null,
+        workflow?.workflowId ?? null,
+        workflow?.workflowRunId ?? null,
+        Math.max(0, Math.round(request.expiresInMs)),
+      ],
+      { prepareAs: `xcom_register_wait_${this.schema}` },
+    );
+    if (row!.subscription_id !== null) return { subscriptionId: row!.subscription_id };
+    return { found: entryMetaFromRow(row!) };
   }
 
   /** The entry a wait is for (the newest run first when any run will do), without subscribing. */

@@ -99,8 +99,8 @@ describe('the lock protocol on Postgres (READ COMMITTED), with the race forced b
   test('waiter first: a commit whose statement began before the subscription committed still writes its outbox row', async () => {
     const runId = uniqueRunId('a');
     const held = gate();
-    const waiter = new SubscriptionStore(holdingTransactions(engine.value, held), 'xcom');
-    // The waiter takes the lock, finds nothing and inserts its subscription, then holds its transaction open.
+    const waiter = new SubscriptionStore(holdingStatements(engine.value, held), 'xcom');
+    // The waiter takes the lock, finds nothing and inserts its subscription (one call), then holds its transaction open.
     const registering = waiter.register({
       waitId: `w-${runId}`,
       target: resolveWaitTarget({ dagId: 'dag_a', taskId: 'produce', runId }),
