@@ -1,6 +1,6 @@
 import { readColumns } from '../audit/audited-read';
 import { asArray, type ByteaArray } from './bytea-array-param';
-import { isoOrNull, type AttemptGroup, type CommitOutcome } from './commit-statement';
+import { entryParamColumns, isoOrNull, type AttemptGroup, type CommitOutcome } from './commit-statement';
 
 const PARAMS = 24;
 
@@ -26,7 +26,6 @@ export function commitsAlone(groups: readonly AttemptGroup[]): groups is readonl
 
 /** `commit_attempt`'s parameters, in order (`byteaArray` as in `commitParams`). */
 export function commitOneParams(group: AttemptGroup, byteaArray: ByteaArray = asArray): unknown[] {
-  const entry = <T>(pick: (e: AttemptGroup['entries'][number]) => T): T[] => group.entries.map(pick);
   return [
     group.instance.dagId,
     group.instance.runId,
@@ -37,14 +36,7 @@ export function commitOneParams(group: AttemptGroup, byteaArray: ByteaArray = as
     group.temporalRunId ?? null,
     group.activityType ?? null,
     isoOrNull(group.logicalDate),
-    entry((e) => e.identity.key),
-    entry((e) => e.sizeBytes),
-    entry((e) => e.storedBytes),
-    entry((e) => e.digest),
-    entry((e) => e.encoding),
-    byteaArray(entry((e) => e.inlineValue)),
-    entry((e) => e.objectKey),
-    entry((e) => e.keepUntil),
+    ...entryParamColumns(group.entries, byteaArray),
     ...readColumns(group.reads ?? []),
   ];
 }

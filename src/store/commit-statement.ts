@@ -70,7 +70,6 @@ export function commitStatement(schema: string): string {
 export function commitParams(attempts: readonly AttemptGroup[], byteaArray: ByteaArray = asArray): unknown[] {
   const attempt = <T>(pick: (a: AttemptGroup) => T): T[] => attempts.map(pick);
   const entries = attempts.flatMap((a, i) => a.entries.map((entry) => ({ entry, attempt: i + 1 })));
-  const entry = <T>(pick: (e: PreparedEntry) => T): T[] => entries.map((e) => pick(e.entry));
   const reads = attempts.flatMap((a, i) => (a.reads ?? []).map((read) => ({ read, attempt: i + 1 })));
   const declared = attempts.flatMap((a) => a.entries.map((e) => a.exclusive?.get(e.identity.key)));
   const consumes = attempts.flatMap((a, i) => (a.consumes ?? []).map((version) => ({ version, attempt: i + 1 })));
@@ -86,14 +85,7 @@ export function commitParams(attempts: readonly AttemptGroup[], byteaArray: Byte
     attempt((a) => a.activityType ?? null),
     attempt((a) => isoOrNull(a.logicalDate)),
     entries.map((e) => e.attempt),
-    entry((e) => e.identity.key),
-    entry((e) => e.sizeBytes),
-    entry((e) => e.storedBytes),
-    entry((e) => e.digest),
-    entry((e) => e.encoding),
-    byteaArray(entry((e) => e.inlineValue)),
-    entry((e) => e.objectKey),
-    entry((e) => e.keepUntil),
+    ...entryParamColumns(entries.map((e) => e.entry), byteaArray),
     reads.map((r) => r.attempt),
     ...readColumns(reads.map((r) => r.read)),
     declared.map((d) => d?.writer ?? null),
@@ -106,6 +98,21 @@ export function commitParams(attempts: readonly AttemptGroup[], byteaArray: Byte
     consumed((c) => c.key),
     consumed((c) => c.digest),
     consumed((c) => c.fence),
+  ];
+}
+
+/** The entry arrays both commit functions take, in their order: key, sizes, digest, encoding, value, object, retention. */
+export function entryParamColumns(entries: readonly PreparedEntry[], byteaArray: ByteaArray): unknown[] {
+  const entry = <T>(pick: (e: PreparedEntry) => T): T[] => entries.map(pick);
+  return [
+    entry((e) => e.identity.key),
+    entry((e) => e.sizeBytes),
+    entry((e) => e.storedBytes),
+    entry((e) => e.digest),
+    entry((e) => e.encoding),
+    byteaArray(entry((e) => e.inlineValue)),
+    entry((e) => e.objectKey),
+    entry((e) => e.keepUntil),
   ];
 }
 
