@@ -33,7 +33,7 @@ const MIB = 1024 * 1024;
  *            refs signed when made and verified (MAC, read policy) before they resolve.
  */
 interface Side {
-  readonly name: 'plain' | 'secure';
+  readonly name: 'plain' | 'secure' | 'control';
   readonly store: XComStore;
   /** What each attempt commit carries to the audit trail: the read of the task's upstream (secure), or nothing. */
   readonly reads: readonly AuditedRead[];
@@ -53,10 +53,13 @@ interface Side {
  */
 export async function benchSecurity(env: BenchEnv, plan: SecurityPlan, step: (what: string) => void): Promise<TargetRow[]> {
   const config = (side: string) => benchStoreConfig({ databaseUrl: env.databaseUrl, s3: env.s3, storePrefix: `${env.s3.prefix}/${side}` });
-  const plain = await openXComStore(config('plain'), { migrate: false });
+  // One engine for both sides: calls made one after another reuse one connection, so both sides' round trips go to
+  // the same server process (two connections differed by up to 35 µs a round trip, more than what is measured here).
   const secure = await openXComStore({ ...config('secure'), encryption: benchEncryptionKeys() }, { migrate: false });
+  const plain = await openXComStore(config('plain'), { migrate: false, engine: secure.engine });
+  const control = await openXComStore(config('control'), { migrate: false, engine: secure.engine });
   try {
-    const sides = { plain: plainSide(plain), secure: await secureSide(secure) };
+    const sides = { plain: plainSide(plain, 'plain'), secure: await secureSide(secure), control: plainSide(control, 'control') };
     const rows: TargetRow[] = [];
     const pair = async (name: string, target: number, op: (side: Side) => Operation, options: Parameters<typeof compare>[2]) => {
       step(name);
@@ -77,6 +80,17 @@ export async function benchSecurity(env: BenchEnv, plan: SecurityPlan, step: (wh
       await pair(`${c.name} · set`, c.target, (side) => attemptSet(side, series, c.value, refs.get(side)!), options);
       await pair(`${c.name} · get`, c.target, (side) => attemptGet(side, refs.get(side)!, c.viaRef), options);
     }
+    // An A/A control: a second plain store against the first, both sides doing the same work. How far it strays
+    // from 1× is how far this bench resolves.
+    const controlRefs = new Map<Side, Map<number, XComRef>>([[sides.plain, new Map()], [sides.control, new Map()]]);
+    const inline = { warmup: plan.inline.warmup, iterations: plan.inline.iterations, rounds: Math.min(40, plan.inline.iterations) };
+    const controlPair = async (name: string, op: (side: Side) => Operation) => {
+      step(name);
+      const { ours, floor } = await compare(op(sides.control), op(sides.plain), inline);
+      rows.push({ name, without: floor, with: ours, target: READ_WRITE_TARGET });
+    };
+    await controlPair('control: plain ÷ plain, ~1 KB · set', (side) => attemptSet(side, 'control', () => inlineValue(), controlRefs.get(side)!));
+    await controlPair('control: plain ÷ plain, ~1 KB · get', (side) => attemptGet(side, controlRefs.get(side)!, false));
     const { warmup, batches, size } = plan.batch;
     await pair(`~1 KB JSON · commit ${size}/batch, per batch`, READ_WRITE_TARGET, (side) => batchCommit(side, size), {
       warmup,
@@ -86,13 +100,14 @@ export async function benchSecurity(env: BenchEnv, plan: SecurityPlan, step: (wh
     });
     return rows;
   } finally {
+    await control.close();
     await plain.close();
     await secure.close();
   }
 }
 
-function plainSide(store: XComStore): Side {
-  return { name: 'plain', store, reads: [], reader: () => store, sign: (ref) => ref, admit: () => undefined };
+function plainSide(store: XComStore, name: 'plain' | 'control'): Side {
+  return { name, store, reads: [], reader: () => store, sign: (ref) => ref, admit: () => undefined };
 }
 
 async function secureSide(store: XComStore): Promise<Side> {

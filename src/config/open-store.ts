@@ -16,11 +16,16 @@ export interface OpenStoreOptions {
   readonly migrate?: boolean;
   /** Embedded engine only: serve the store over the Postgres wire protocol so other processes can reach it. */
   readonly shareEmbedded?: boolean;
+  /**
+   * An engine to use instead of opening one from `config.database`: stores that differ only in codec or object store
+   * share its connections. Closing any of them closes it.
+   */
+  readonly engine?: SqlEngine;
 }
 
 /** Builds the engine, object store and codec a configuration describes, and the store over them. */
 export async function openXComStore(config: StoreConfig, options: OpenStoreOptions = {}): Promise<XComStore> {
-  const engine = await openEngine(config, options);
+  const engine = options.engine ?? (await openEngine(config, options));
   try {
     if (options.migrate ?? true) await migrate(engine, { schema: config.schema });
   } catch (err) {

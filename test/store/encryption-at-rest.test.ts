@@ -154,6 +154,27 @@ describe('encryption at rest', () => {
     }, base);
   });
 
+  test('two stores on one engine (openXComStore with `engine`): each keeps its own codec', async () => {
+    const base = testStoreConfig(database.url, { compression: 'none', inlineThresholdBytes: 4096 });
+    const sealed = await openXComStore({ ...base, encryption: encryptionKeyring([k1]) });
+    const plain = await openXComStore(base, { engine: sealed.engine });
+    try {
+      expect(plain.engine).toBe(sealed.engine);
+      const runId = uniqueRunId();
+      await sealed.set({ dagId: DAG, runId, taskId: 'sealed', key: 'k', value: values.small, attempt: 1 });
+      await plain.set({ dagId: DAG, runId, taskId: 'plain', key: 'k', value: values.small, attempt: 1 });
+      const raw = (await sql.query<{ task_id: string; inline_value: Buffer }>(
+        'select task_id, inline_value from xcom.entries where run_id = $1 order by task_id', [runId],
+      )).rows;
+      expect(raw.map((r) => [r.task_id, holdsMarker(r.inline_value)])).toEqual([['plain', true], ['sealed', false]]);
+      expect((await sealed.get({ dagId: DAG, runId, taskId: 'sealed', key: 'k' }))?.value).toEqual(values.small);
+      expect((await plain.get({ dagId: DAG, runId, taskId: 'plain', key: 'k' }))?.value).toEqual(values.small);
+    } finally {
+      await plain.close();
+      await sealed.close();
+    }
+  });
+
   test('values written before encryption are refused unless XCOM_ENCRYPTION_READ_PLAINTEXT allows them', async () => {
     const base = testStoreConfig(database.url, { compression: 'none' });
     const id = { dagId: DAG, runId: uniqueRunId(), taskId: 'before', key: 'return_value' };
