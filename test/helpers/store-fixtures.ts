@@ -83,14 +83,6 @@ function testS3Options() {
   };
 }
 
-/** A store on a Postgres test database and MinIO: for tests that need concurrent sessions. */
-export async function openServerStore(): Promise<Opened<XComStore>> {
-  const engine = await openEngine('postgres');
-  const objects = await openObjectStore('minio');
-  const store = new XComStore({ engine: engine.value, objectStore: objects.value });
-  return { value: store, release: async () => (await objects.release(), await engine.release()) };
-}
-
 /**
  * A store on `kind` (a clone of the migrated template, or a fresh PGlite) and `objects` for the tests of one describe:
  * opened before them and handed to `use`, released after them.

@@ -10,17 +10,12 @@ import { attemptGroup, commitParams, commitStatement, type AttemptGroup, type Co
 import { resolveIdentity } from '../../src/store/identity';
 import { prepareEntry } from '../../src/store/prepare-entry';
 import type { XComStore } from '../../src/store/xcom-store';
-import { openServerStore, uniqueRunId, type Opened } from '../helpers/store-fixtures';
+import { storeForDescribe, uniqueRunId } from '../helpers/store-fixtures';
 
 const DAG = 'commit_one_equivalence';
 
-let opened: Opened<XComStore>;
 let store: XComStore;
-beforeAll(async () => {
-  opened = await openServerStore();
-  store = opened.value;
-});
-afterAll(async () => opened.release());
+storeForDescribe('postgres', 'minio', (opened) => (store = opened));
 
 /** One commit of a script: task `task`'s attempt with its values, lineage and reads. */
 interface Step {

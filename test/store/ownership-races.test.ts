@@ -9,17 +9,12 @@ import { resolveIdentity } from '../../src/store/identity';
 import { prepareEntry } from '../../src/store/prepare-entry';
 import type { XComStore } from '../../src/store/xcom-store';
 import { gate } from '../helpers/gated-object-store';
-import { openServerStore, uniqueRunId, type Opened } from '../helpers/store-fixtures';
+import { storeForDescribe, uniqueRunId } from '../helpers/store-fixtures';
 import { waitForLockWait } from './conformance-objects';
 import { attemptOf } from './conformance-ownership';
 
-let opened: Opened<XComStore>;
 let store: XComStore;
-beforeAll(async () => {
-  opened = await openServerStore();
-  store = opened.value;
-});
-afterAll(async () => opened.release());
+storeForDescribe('postgres', 'minio', (opened) => (store = opened));
 
 /** The two commit functions: of a batch of attempts, and of one attempt alone (what the store sends for one). */
 const STATEMENTS = {

@@ -1,15 +1,10 @@
 // A purge and a DAG committing at the same time on a Postgres server: the purge's batches lock and delete old runs
 // while commits to other runs go on; nothing of those runs is lost.
 import type { XComStore } from '../../src/store/xcom-store';
-import { openServerStore, uniqueRunId, type Opened } from '../helpers/store-fixtures';
+import { storeForDescribe, uniqueRunId } from '../helpers/store-fixtures';
 
-let opened: Opened<XComStore>;
 let store: XComStore;
-beforeAll(async () => {
-  opened = await openServerStore();
-  store = opened.value;
-});
-afterAll(async () => opened.release());
+storeForDescribe('postgres', 'minio', (opened) => (store = opened));
 
 const DAY = 86_400_000;
 const DAG = 'purge_race';
