@@ -10,12 +10,8 @@ function signedText(ref: XComRef): string {
   return JSON.stringify(['xcom-ref/1', ref.dagId, ref.runId, ref.taskId, ref.mapIndex, ref.key, ref.sizeBytes, ref.digest, ref.length ?? null]);
 }
 
-function macOf(key: SigningKey, ref: XComRef): Buffer {
-  return createHmac('sha256', key.secret).update(signedText(ref)).digest();
-}
-
-/** {@link macOf} as the text a ref carries: encoded by the digest itself (a Buffer and its conversion cost 0.4 µs). */
-function macTextOf(key: SigningKey, ref: XComRef): string {
+/** The MAC as the text a ref carries, encoded by the digest itself (a Buffer and its conversion cost 0.4 µs). */
+function macOf(key: SigningKey, ref: XComRef): string {
   return createHmac('sha256', key.secret).update(signedText(ref)).digest('base64url');
 }
 
@@ -36,7 +32,7 @@ export function signRef(keys: SigningKeys, ref: XComRef): XComRef {
     digest: ref.digest,
     ...(ref.length !== undefined && { length: ref.length }),
     keyId: key.id,
-    mac: macTextOf(key, ref),
+    mac: macOf(key, ref),
   };
   return signed;
 }
@@ -46,8 +42,9 @@ export function refMacProblem(keys: SigningKeys, ref: XComRef): string | undefin
   if (typeof ref.mac !== 'string' || typeof ref.keyId !== 'string') return 'it carries no MAC (refs are signed by the worker that made them)';
   const key = keys.get(ref.keyId);
   if (!key) return `it is signed with key '${ref.keyId}', which this worker does not hold (keys: ${keys.ids.join(', ')})`;
-  const given = Buffer.from(ref.mac, 'base64url');
-  const expected = macOf(key, ref);
+  // Compared as the text signRef writes: only that encoding of the MAC verifies.
+  const given = Buffer.from(ref.mac);
+  const expected = Buffer.from(macOf(key, ref));
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return 'its MAC does not match its identity, size and digest (altered, or made by someone without the key)';
   }
