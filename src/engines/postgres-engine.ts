@@ -2,7 +2,7 @@ import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import { XComConfigError } from '../errors';
 import { explainConnectionFailure } from './connection-failure';
 import { PgListener } from './pg-listener';
-import { parseTimestamptz } from './timestamptz-parser';
+import { parseTimestamptz, TIMESTAMPTZ_OID } from './timestamptz-parser';
 import type { QueryOptions, SqlEngine, SqlExecutor } from './sql-engine';
 import { xcomLog } from '../log/xcom-log';
 
@@ -25,7 +25,6 @@ export interface PostgresEngineOptions {
 
 // int8 (sizes, counts) as numbers: every size the store keeps is far below 2^53.
 const INT8_OID = 20;
-const TIMESTAMPTZ_OID = 1184;
 const parseInt8 = (value: string): number => Number(value);
 
 /** A Postgres server reached through `pg`: the production engine. */

@@ -1,6 +1,7 @@
 import { types } from 'pg';
 
-const TIMESTAMPTZ_OID = 1184;
+/** Postgres's OID of `timestamptz`. */
+export const TIMESTAMPTZ_OID = 1184;
 const parseWithPg = types.getTypeParser(TIMESTAMPTZ_OID, 'text') as (text: string) => Date | number;
 
 /**
