@@ -54,13 +54,11 @@ export function createValueCodec(options: ValueCodecOptions = {}): ValueCodec {
   const policy = compressionPolicy(options);
   const keyring = options.encryption;
   const digestKey = options.digestKey && once(options.digestKey);
-  /** The digest key once loaded: a small value's encode then runs without waiting on it. */
-  let loadedDigestKey: Buffer | undefined;
   return {
     async encode(value, location) {
       const { format, bytes } = serialize(value, location);
       const kek = keyring?.current;
-      const storeKey = kek && digestKey ? (loadedDigestKey ??= await digestKey()) : undefined;
+      const storeKey = kek && digestKey ? await digestKey() : undefined;
       const digest = storeKey ? await hmacDigest(bytes, storeKey) : kek ? await keyedDigest(bytes, kek) : await sha256HexYielding(bytes);
       const stored = await compressIfSmaller(bytes, policy);
       const encoding = formatEncoding(format, stored.compression, kek?.id, storeKey ? 'store' : undefined);
