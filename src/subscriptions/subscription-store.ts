@@ -1,6 +1,6 @@
 import { entryRef, type XComRef } from '../common/xcom-ref';
 import { preparedByText } from '../engines/prepared-by-text';
-import type { SqlEngine, SqlExecutor } from '../engines/sql-engine';
+import type { SqlEngine } from '../engines/sql-engine';
 import { XComConfigError } from '../errors';
 import { quoteSchema } from '../migrations/schema-name';
 import type { XComBackend } from '../store/backend';
@@ -130,8 +130,23 @@ export class SubscriptionStore {
   }
 
   /** The entry a wait is for (the newest run first when any run will do), without subscribing. */
-  find(target: ResolvedWaitTarget): Promise<XComEntryMeta | undefined> {
-    return this.#find(this.engine, target);
+  async find(t: ResolvedWaitTarget): Promise<XComEntryMeta | undefined> {
+    const params: unknown[] = [t.dagId, t.taskId, t.key, t.mapIndex];
+    let where = 'e.dag_id = $1 and e.task_id = $2 and e.key = $3 and e.map_index = $4';
+    if (t.runId !== null) {
+      params.push(t.runId);
+      where += ` and e.run_id = $${params.length}`;
+    }
+    if (t.minLogicalDate !== null) {
+      params.push(t.minLogicalDate);
+      where += ` and e.run_date >= $${params.length}`;
+    }
+    // One row per run matches: the newest is the first entry of `entries_latest` past the filter (one descent).
+    const sql = `select ${entryColumns(this.#q)} from ${this.#q}.entries e
+        where ${where}
+        order by e.run_date desc, e.run_id desc limit 1`;
+    const [row] = await this.engine.query<EntryRow>(sql, params, preparedByText(sql));
+    return row ? entryMetaFromRow(row) : undefined;
   }
 
   /**
@@ -278,25 +293,6 @@ export class SubscriptionStore {
         where $4::text is not null and id = $5 and status = 'active'`,
       [row.id, status, error, subscription ?? null, row.subscriptionId],
     );
-  }
-
-  async #find(executor: SqlExecutor, t: ResolvedWaitTarget): Promise<XComEntryMeta | undefined> {
-    const params: unknown[] = [t.dagId, t.taskId, t.key, t.mapIndex];
-    let where = 'e.dag_id = $1 and e.task_id = $2 and e.key = $3 and e.map_index = $4';
-    if (t.runId !== null) {
-      params.push(t.runId);
-      where += ` and e.run_id = $${params.length}`;
-    }
-    if (t.minLogicalDate !== null) {
-      params.push(t.minLogicalDate);
-      where += ` and e.run_date >= $${params.length}`;
-    }
-    // One row per run matches: the newest is the first entry of `entries_latest` past the filter (one descent).
-    const sql = `select ${entryColumns(this.#q)} from ${this.#q}.entries e
-        where ${where}
-        order by e.run_date desc, e.run_id desc limit 1`;
-    const [row] = await executor.query<EntryRow>(sql, params, preparedByText(sql));
-    return row ? entryMetaFromRow(row) : undefined;
   }
 }
 
